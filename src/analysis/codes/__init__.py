@@ -1,0 +1,66 @@
+"""Code lists as data files: one CSV per list, loaded once and shared by validation, demo and reports."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from functools import cache
+from importlib import resources
+
+CODE_LISTS = (
+    "gemeenten",
+    "gemeente_aliassen",
+    "doelgroepen",
+    "urgentiecategorieen",
+    "toewijzingsroutes",
+    "ppm_fasen",
+    "woningtypen",
+    "huurklassen",
+    "huishoudtypen",
+    "leeftijdsklassen",
+    "tenzij_redenen",
+    "herkomst_bijzonder",
+    "eenheden",
+)
+
+
+@cache
+def load(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of code list `name` as dicts, in file order."""
+    if name not in CODE_LISTS:
+        raise KeyError(f"onbekende codelijst: {name!r}")
+    text = resources.files(__package__).joinpath(f"{name}.csv").read_text(encoding="utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+def codes(name: str) -> tuple[str, ...]:
+    """The allowed codes of a code list, in file order."""
+    return tuple(row["code"] for row in load(name))
+
+
+def labels(name: str) -> dict[str, str]:
+    """Code → Dutch label."""
+    return {row["code"]: row["naam"] for row in load(name)}
+
+
+def name_key(text: str) -> str:
+    """Comparison key for names: case, accents, apostrophes, dots and spacing ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    for ch in "'’`.()":
+        plain = plain.replace(ch, "")
+    return " ".join(plain.replace("-", " ").replace("_", " ").split())
+
+
+@cache
+def gemeente_lookup() -> dict[str, str]:
+    """Every accepted spelling of a gemeente (code, code digits, official name, alias) → CBS code."""
+    lookup: dict[str, str] = {}
+    for row in load("gemeenten"):
+        code = row["code"]
+        digits = code[2:]
+        for key in (code, digits, str(int(digits)), row["naam"]):
+            lookup[name_key(key)] = code
+    for row in load("gemeente_aliassen"):
+        lookup[name_key(row["alias"])] = row["code"]
+    return lookup

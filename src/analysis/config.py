@@ -1,0 +1,84 @@
+"""Region and period settings: loaded from YAML and validated before anything uses them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from analysis import codes
+
+DEFAULT_CONFIG = "haaglanden.yml"
+
+
+class ConfigError(ValueError):
+    """A settings file that cannot be used; the message names the file and the setting."""
+
+
+@dataclass(frozen=True)
+class RegionConfig:
+    naam: str
+    gemeenten: tuple[str, ...]
+    jaar_van: int
+    jaar_tot_en_met: int
+    bron: str
+
+    @property
+    def jaren(self) -> tuple[int, ...]:
+        return tuple(range(self.jaar_van, self.jaar_tot_en_met + 1))
+
+    def gemeente_naam(self, code: str) -> str:
+        return codes.labels("gemeenten")[code]
+
+
+def load_config(path: Path | None = None) -> RegionConfig:
+    """Read and validate a region config; without `path` the packaged Haaglanden defaults."""
+    if path is None:
+        source = resources.files("analysis").joinpath("settings", DEFAULT_CONFIG)
+        text, label = source.read_text(encoding="utf-8"), f"analysis/settings/{DEFAULT_CONFIG}"
+    else:
+        try:
+            text, label = Path(path).read_text(encoding="utf-8"), str(path)
+        except OSError as exc:
+            raise ConfigError(f"{path}: kan instellingen niet lezen ({exc.strerror})") from exc
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{label}: geen geldige YAML ({exc})") from exc
+    return parse_config(raw, label)
+
+
+def parse_config(raw: object, label: str) -> RegionConfig:
+    def fail(setting: str, problem: str) -> ConfigError:
+        return ConfigError(f"{label}: instelling '{setting}': {problem}")
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{label}: verwacht een YAML-mapping met 'regio' en 'periode'")
+    regio = raw.get("regio")
+    periode = raw.get("periode")
+    if not isinstance(regio, dict):
+        raise fail("regio", "ontbreekt of is geen mapping")
+    if not isinstance(periode, dict):
+        raise fail("periode", "ontbreekt of is geen mapping")
+    naam = regio.get("naam")
+    if not isinstance(naam, str) or not naam.strip():
+        raise fail("regio.naam", "verwacht een niet-lege tekst")
+    gemeenten = regio.get("gemeenten")
+    if not isinstance(gemeenten, list) or not gemeenten:
+        raise fail("regio.gemeenten", "verwacht een lijst met CBS-gemeentecodes")
+    known = set(codes.codes("gemeenten"))
+    unknown = [str(g) for g in gemeenten if g not in known]
+    if unknown:
+        raise fail("regio.gemeenten", f"onbekende gemeentecode(s) {', '.join(unknown)}")
+    if len(set(gemeenten)) != len(gemeenten):
+        raise fail("regio.gemeenten", "een gemeente staat er meer dan eens in")
+    van, tot = periode.get("van"), periode.get("tot_en_met")
+    for key, value in (("periode.van", van), ("periode.tot_en_met", tot)):
+        if not isinstance(value, int) or not 1990 <= value <= 2100:
+            raise fail(key, f"verwacht een jaartal, gevonden {value!r}")
+    if van > tot:
+        raise fail("periode", f"'van' ({van}) ligt na 'tot_en_met' ({tot})")
+    return RegionConfig(naam=naam, gemeenten=tuple(gemeenten), jaar_van=van,
+                        jaar_tot_en_met=tot, bron=label)

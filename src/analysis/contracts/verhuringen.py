@@ -1,0 +1,94 @@
+"""SVH lettings: one row per letting of a social-rent home in the region."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.contracts.base import Column, Contract, RowRule
+
+
+def _urgent_without_category(df: pd.DataFrame) -> pd.Series:
+    return (df["toewijzingsroute"] == "urgentie") & df["urgentiecategorie"].isna()
+
+
+def _category_without_urgency(df: pd.DataFrame) -> pd.Series:
+    return (df["toewijzingsroute"] != "urgentie") & df["urgentiecategorie"].notna()
+
+
+def _statushouder_route_other_group(df: pd.DataFrame) -> pd.Series:
+    return (df["toewijzingsroute"] == "statushouder") & (df["doelgroep"] != "statushouders")
+
+
+def _wijk_outside_gemeente(df: pd.DataFrame) -> pd.Series:
+    wijk = df["wijk_code"].astype("string")
+    gemeente = df["gemeente"].astype("string")
+    return wijk.notna() & (wijk.str[2:6] != gemeente.str[2:6])
+
+
+CONTRACT = Contract(
+    id="verhuringen",
+    version="1.0",
+    title="SVH verhuringen",
+    description=(
+        "Geanonimiseerde verhuringen van sociale huurwoningen door de corporaties in de regio "
+        "(Sociale Verhuurders Haaglanden / Woonnet Haaglanden). Bevat geen persoonsgegevens: "
+        "kolommen zoals BSN, naam, adres, postcode of geboortedatum worden geweigerd."
+    ),
+    grain="één rij per verhuring",
+    file_patterns=("svh_verhuringen*", "verhuringen*"),
+    sheet_names=("verhuringen", "verhuring", "data"),
+    columns=(
+        Column("verhuring_id", "tekst", "Unieke, niet-herleidbare sleutel van de verhuring.",
+               aliases=("id", "verhuringnummer", "verhuring_nummer", "mutatie_id")),
+        Column("datum_verhuring", "datum", "Ingangsdatum van het huurcontract.", in_period=True,
+               aliases=("ingangsdatum", "datum", "ingangsdatum_huurcontract", "verhuurdatum")),
+        Column("gemeente", "gemeente in regio",
+               "Gemeente waarin de verhuurde woning ligt (CBS-code of officiële naam).",
+               aliases=("gemeente_code", "gemeentecode", "gemeente_woning", "cbs_gemeentecode")),
+        Column("wijk_code", "wijkcode",
+               "CBS-wijkcode van de woning (WKggggww); moet bij de gemeente horen.",
+               required=False, nullable=True, aliases=("wijk", "wijkcode", "cbs_wijkcode")),
+        Column("corporatie", "tekst", "Woningcorporatie die de woning verhuurt.",
+               aliases=("woningcorporatie", "verhuurder", "corporatie_naam", "naam_corporatie")),
+        Column("woningtype", "code", "Type woning.", codelist="woningtypen",
+               aliases=("type_woning",)),
+        Column("huurklasse", "code", "Huurklasse van de kale huur bij verhuring.",
+               codelist="huurklassen", aliases=("huurprijsklasse",)),
+        Column("kale_huur", "decimaal getal", "Kale huur per maand bij verhuring.",
+               required=False, nullable=True, unit="euro per maand", minimum=0, maximum=5000,
+               aliases=("huurprijs", "netto_huur", "kale_huurprijs")),
+        Column("toewijzingsroute", "code", "Manier waarop de woning is toegewezen.",
+               codelist="toewijzingsroutes", aliases=("route", "toewijzing", "verhuurmodel")),
+        Column("urgentiecategorie", "code",
+               "Urgentiecategorie uit de huisvestingsverordening; alleen bij route urgentie.",
+               nullable=True, codelist="urgentiecategorieen",
+               aliases=("urgentie_categorie", "urgentie")),
+        Column("doelgroep", "code",
+               "Aandachtsgroep waartoe het huishouden behoort ('geen' voor regulier).",
+               codelist="doelgroepen", aliases=("aandachtsgroep",)),
+        Column("herkomst_gemeente", "herkomst",
+               "Gemeente waar het huishouden vandaan kwam (CBS-code of naam), of "
+               "'buitenland' of 'onbekend'.",
+               aliases=("herkomstgemeente", "herkomst", "vorige_gemeente", "gemeente_herkomst")),
+        Column("tenzij_reden", "code",
+               "Reden waarom een huishouden buiten de herkomstgemeente is gehuisvest "
+               "(beginsel 'herkomstgemeente, tenzij').",
+               required=False, nullable=True, codelist="tenzij_redenen",
+               aliases=("reden_elders", "tenzij")),
+        Column("huishoudtype", "code", "Samenstelling van het huishouden.",
+               codelist="huishoudtypen", aliases=("huishouden", "samenstelling_huishouden")),
+        Column("leeftijdsklasse", "code", "Leeftijdsklasse van de hoofdhuurder.",
+               codelist="leeftijdsklassen", aliases=("leeftijd", "leeftijdscategorie")),
+    ),
+    key=("verhuring_id",),
+    period_column="datum_verhuring",
+    rules=(
+        RowRule("urgentiecategorie", "ontbreekt terwijl de toewijzingsroute 'urgentie' is",
+                _urgent_without_category),
+        RowRule("urgentiecategorie", "is ingevuld terwijl de toewijzingsroute geen 'urgentie' is",
+                _category_without_urgency),
+        RowRule("doelgroep", "moet 'statushouders' zijn bij toewijzingsroute 'statushouder'",
+                _statushouder_route_other_group),
+        RowRule("wijk_code", "hoort niet bij de gemeente van de woning", _wijk_outside_gemeente),
+    ),
+)
