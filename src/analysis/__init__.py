@@ -1,3 +1,3 @@
-"""Woonzorgmonitor Haaglanden: ingest, analyse en rapportage van de huisvesting van aandachtsgroepen."""
+"""Woonzorgmonitor Haaglanden: data, analyse en rapportage (huisvesting aandachtsgroepen)."""
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Code lists as data files: one CSV per list, loaded once and shared by validation, demo and reports."""
+"""Code lists as data files, one CSV per list, shared by validation, demo and reports."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def name_key(text: str) -> str:
 
 @cache
 def gemeente_lookup() -> dict[str, str]:
-    """Every accepted spelling of a gemeente (code, code digits, official name, alias) → CBS code."""
+    """Every accepted spelling of a gemeente (code, digits, official name, alias) → CBS code."""
     lookup: dict[str, str] = {}
     for row in load("gemeenten"):
         code = row["code"]

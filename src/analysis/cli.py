@@ -1,0 +1,173 @@
+"""The `woonzorg` command: thin wrappers around demo, validation and ingest."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from analysis.config import ConfigError, RegionConfig, load_config
+from analysis.contracts import CONTRACTS, by_id
+from analysis.issues import InputError, Issue
+
+DEFAULT_RAW = Path("data/raw")
+DEFAULT_PROCESSED = Path("data/processed")
+
+
+class _Clock:
+    """Progress lines on stderr with the elapsed time, so long steps show they are alive."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        click.echo(f"[{time.perf_counter() - self.start:6.1f} s] {message}", err=True)
+
+
+def _config(path: Path | None) -> RegionConfig:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _report(issues: list[Issue], limit: int) -> None:
+    """Print issues; with a limit, at most `limit` per file, column and message."""
+    shown: Counter[tuple] = Counter()
+    hidden: Counter[tuple] = Counter()
+    for issue in issues:
+        kind = (issue.file, issue.column, issue.message.split(";")[0], issue.severity)
+        shown[kind] += 1
+        if limit and shown[kind] > limit:
+            hidden[kind] += 1
+            continue
+        click.echo(str(issue), err=True)
+    for (file, column, message, _), count in hidden.items():
+        click.echo(f"… en nog {count} keer '{message}' in {file}, kolom '{column}' "
+                   "(toon alles met --max-per-soort 0)", err=True)
+    errors = sum(issue.is_error for issue in issues)
+    warnings = len(issues) - errors
+    click.echo(f"{errors} fout(en), {warnings} waarschuwing(en)", err=True)
+
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Regio-instellingen (YAML); standaard de meegeleverde instellingen voor Haaglanden.")
+limit_option = click.option(
+    "--max-per-soort", "limit", type=click.IntRange(min=0), default=50, show_default=True,
+    help="Toon per bestand, kolom en soort fout hoogstens zoveel meldingen (0 = alle).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="woonzorgmonitor")
+def main() -> None:
+    """Woonzorgmonitor Haaglanden: van SVH- en PPM-exports naar gevalideerde data en rapporten."""
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_RAW, show_default=True, help="Map voor de demobestanden.")
+@click.option("--wijken", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="GeoJSON met CBS-wijken (statcode, gmCode) voor de wijkcodes van woningen; "
+                   "standaard OUT/geo/*wijk*.geojson als dat bestaat.")
+@click.option("--seed", type=int, default=None, help="Startwaarde van de toevalsgenerator.")
+@config_option
+def demo(out_dir: Path, wijken: Path | None, seed: int | None, config_path: Path | None) -> None:
+    """Schrijf de deterministische demodataset (DEMO — synthetische gegevens) naar OUT."""
+    from analysis.demo import DEFAULT_SEED, generate_demo
+
+    clock = _Clock()
+    result = generate_demo(out_dir, config=_config(config_path), wijken=wijken,
+                           seed=DEFAULT_SEED if seed is None else seed, progress=clock)
+    for note in result.notes:
+        click.echo(f"LET OP: {note}", err=True)
+    clock(f"{len(result.paths)} demobestanden geschreven in {out_dir}")
+
+
+def _validate_paths(paths: tuple[Path, ...], config: RegionConfig, source: str | None,
+                    progress: _Clock) -> list[Issue]:
+    from analysis.ingest import validate_all
+    from analysis.validate import contract_for_file, validate_source
+
+    issues: list[Issue] = []
+    for path in paths:
+        if path.is_dir():
+            issues.extend(validate_all(path, config, progress)[1])
+            continue
+        contract = by_id(source) if source else contract_for_file(path)
+        if contract is None:
+            names = ", ".join(c.id for c in CONTRACTS)
+            issues.append(Issue(path.name, "bron niet te herkennen aan de bestandsnaam",
+                                expected=f"een naam als svh_verhuringen*.csv, of --bron {names}"))
+            continue
+        progress(f"{path.name}: controleren als {contract.title}")
+        issues.extend(validate_source(contract, [path], config).issues)
+    return issues
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--bron", "source", type=click.Choice([c.id for c in CONTRACTS]),
+              help="Controleer losse bestanden als deze bron, in plaats van op bestandsnaam.")
+@config_option
+@limit_option
+def validate(paths: tuple[Path, ...], source: str | None, config_path: Path | None,
+             limit: int) -> None:
+    """Controleer bestanden of mappen tegen de datacontracten; schrijft niets.
+
+    Meldt elke fout met bestand, regel (CSV) of rij (Excel) en kolom. Stopt met code 1 als er
+    fouten zijn."""
+    clock = _Clock()
+    issues = _validate_paths(paths, _config(config_path), source, clock)
+    _report(issues, limit)
+    if any(issue.is_error for issue in issues):
+        sys.exit(1)
+
+
+def _run_ingest(raw: Path, processed: Path, config_path: Path | None, limit: int) -> None:
+    from analysis.ingest import ingest as run
+
+    clock = _Clock()
+    try:
+        result = run(raw, processed, _config(config_path), progress=clock)
+    except InputError as exc:
+        _report(exc.issues, limit)
+        click.echo(f"Niets geschreven naar {processed}: los eerst de fouten op.", err=True)
+        sys.exit(1)
+    if result.warnings:
+        _report(list(result.warnings), limit)
+    label = " (DEMO — synthetische gegevens)" if result.manifest["demo"] else ""
+    clock(f"gevalideerde gegevens en manifest geschreven naar {processed}{label}")
+
+
+raw_option = click.option("--raw", type=click.Path(file_okay=False, path_type=Path),
+                          default=DEFAULT_RAW, show_default=True, help="Map met ruwe exports.")
+processed_option = click.option("--processed", type=click.Path(file_okay=False, path_type=Path),
+                                default=DEFAULT_PROCESSED, show_default=True,
+                                help="Map voor gevalideerde Parquet-bestanden en het manifest.")
+
+
+@main.command()
+@raw_option
+@processed_option
+@config_option
+@limit_option
+def ingest(raw: Path, processed: Path, config_path: Path | None, limit: int) -> None:
+    """Valideer alle bronnen in RAW en schrijf Parquet en manifest.json naar PROCESSED.
+
+    Bij één fout in welke bron ook wordt niets geschreven."""
+    _run_ingest(raw, processed, config_path, limit)
+
+
+@main.command()
+@raw_option
+@processed_option
+@config_option
+@limit_option
+def build(raw: Path, processed: Path, config_path: Path | None, limit: int) -> None:
+    """Draai de pijplijn: ingest van RAW naar PROCESSED (rapporten volgen in latere stappen)."""
+    _run_ingest(raw, processed, config_path, limit)

@@ -1,0 +1,184 @@
+"""Raw exports → validated Parquet in data/processed plus a manifest for the provenance appendix.
+
+Nothing is written unless every source passes: outputs go to a temporary folder first and are
+moved into place one by one, the manifest last, so a reader never sees a half-finished set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import __version__
+from analysis.config import RegionConfig
+from analysis.contracts import CONTRACTS, Contract
+from analysis.issues import InputError, Issue
+from analysis.validate import SourceResult, contract_for_file, validate_source
+
+MANIFEST = "manifest.json"
+DEMO_MARKER = "DEMO.json"
+DEMO_LABEL = "DEMO — synthetische gegevens"
+IGNORED_FILES = {"readme.md", DEMO_MARKER.lower(), ".gitkeep"}
+TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    manifest: dict
+    warnings: tuple[Issue, ...]
+
+
+def discover(raw_dir: Path) -> tuple[dict[str, list[Path]], list[Issue]]:
+    """Input files per source, matched on file name; other files are reported and skipped."""
+    found: dict[str, list[Path]] = {contract.id: [] for contract in CONTRACTS}
+    issues: list[Issue] = []
+    for path in sorted(Path(raw_dir).iterdir()):
+        if path.is_dir() or path.name.startswith(".") or path.name.lower() in IGNORED_FILES:
+            continue
+        contract = contract_for_file(path)
+        if contract is None or path.suffix.lower() not in TABLE_SUFFIXES | {".pdf", ".xls"}:
+            issues.append(Issue(path.name, "bestand hoort bij geen bron en wordt overgeslagen",
+                                severity="waarschuwing",
+                                expected="namen als svh_verhuringen*, svh_voorraad*, ppm*, cbs*"))
+            continue
+        found[contract.id].append(path)
+    return found, issues
+
+
+def validate_all(raw_dir: Path, config: RegionConfig, progress: Progress | None = None
+                 ) -> tuple[list[SourceResult], list[Issue]]:
+    found, issues = discover(raw_dir)
+    results = []
+    for step, contract in enumerate(CONTRACTS, start=1):
+        if progress:
+            progress(f"[{step}/{len(CONTRACTS)}] {contract.title}: "
+                     f"{len(found[contract.id])} bestand(en) controleren")
+        result = validate_source(contract, found[contract.id], config)
+        results.append(result)
+        issues.extend(result.issues)
+    return results, sorted(issues, key=Issue.sort_key)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _demo_status(raw_dir: Path, results: list[SourceResult]) -> tuple[dict | None, list[Issue]]:
+    """Demo data carries a marker; when present every output is labelled as demo, and files that
+    differ from what the generator wrote are named, since they were changed by hand."""
+    marker = Path(raw_dir) / DEMO_MARKER
+    if not marker.exists():
+        return None, []
+    try:
+        info = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError([Issue(DEMO_MARKER, f"demo-kenmerk is onleesbaar ({exc})")]) from exc
+    listed = info.get("bestanden", {}) if isinstance(info, dict) else {}
+    warnings = [
+        Issue(file.table.name, "bestand wijkt af van de gegenereerde demogegevens; de uitvoer "
+                               "wordt toch als DEMO gemarkeerd", severity="waarschuwing")
+        for result in results for file in result.files
+        if listed.get(file.table.name) != file.table.sha256
+    ]
+    return info, warnings
+
+
+def _period(frame: pd.DataFrame, contract: Contract) -> dict[str, object]:
+    values = frame[contract.period_column]
+    low, high = values.min(), values.max()
+    if isinstance(low, pd.Timestamp):
+        return {"van": low.date().isoformat(), "tot_en_met": high.date().isoformat()}
+    return {"van": int(low), "tot_en_met": int(high)}
+
+
+def _source_entry(result: SourceResult, output: Path) -> dict:
+    contract = result.contract
+    assert result.frame is not None
+    return {
+        "titel": contract.title,
+        "contract_versie": contract.version,
+        "rijen": len(result.frame),
+        "periode": _period(result.frame, contract),
+        "bestanden": [
+            {
+                "naam": file.table.name,
+                "grootte_bytes": file.table.size,
+                "sha256": file.table.sha256,
+                "rijen": file.rows,
+                "blad": file.table.sheet,
+                "kopregel": file.table.header_row,
+                "codering": file.table.encoding,
+                "scheidingsteken": file.table.delimiter,
+            }
+            for file in result.files
+        ],
+        "uitvoer": {"bestand": output.name, "sha256": _sha256(output)},
+    }
+
+
+def ingest(raw_dir: Path, processed_dir: Path, config: RegionConfig,
+           progress: Progress | None = None) -> IngestResult:
+    """Validate every source in `raw_dir` and write Parquet + manifest to `processed_dir`.
+
+    Raises InputError with all errors (and warnings) when any source fails; then nothing in
+    `processed_dir` changes."""
+    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    if not raw_dir.is_dir():
+        raise InputError([Issue(str(raw_dir), "map met ruwe gegevens bestaat niet")])
+    results, issues = validate_all(raw_dir, config, progress)
+    if any(issue.is_error for issue in issues):
+        raise InputError(issues)
+    demo, demo_warnings = _demo_status(raw_dir, results)
+    warnings = sorted([*issues, *demo_warnings], key=Issue.sort_key)
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=processed_dir))
+    try:
+        sources = {}
+        for result in results:
+            assert result.frame is not None
+            output = staging / f"{result.contract.id}.parquet"
+            result.frame.to_parquet(output, index=False, engine="pyarrow")
+            sources[result.contract.id] = _source_entry(result, output)
+            if progress:
+                progress(f"{result.contract.title}: {len(result.frame):n} rijen → {output.name}")
+        manifest = {
+            "manifest_versie": 1,
+            "software": f"woonzorgmonitor {__version__}",
+            "demo": demo is not None,
+            "demo_label": DEMO_LABEL if demo is not None else None,
+            "demo_generator": demo,
+            "regio": {"naam": config.naam, "gemeenten": list(config.gemeenten)},
+            "periode": {"van": config.jaar_van, "tot_en_met": config.jaar_tot_en_met},
+            "configuratie": config.bron,
+            "bronnen": sources,
+            "waarschuwingen": [str(issue) for issue in warnings],
+        }
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+            encoding="utf-8")
+        (processed_dir / MANIFEST).unlink(missing_ok=True)
+        for result in results:
+            name = f"{result.contract.id}.parquet"
+            os.replace(staging / name, processed_dir / name)
+        os.replace(staging / MANIFEST, processed_dir / MANIFEST)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return IngestResult(manifest, tuple(warnings))
+
+
+def load_manifest(processed_dir: Path) -> dict:
+    return json.loads((Path(processed_dir) / MANIFEST).read_text(encoding="utf-8"))

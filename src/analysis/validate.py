@@ -1,0 +1,362 @@
+"""Check raw tables against their data contract and return typed frames plus every issue found.
+
+All problems of all files are collected before anyone decides to stop, so a user fixes an export
+in one go. Column checks run through pandera; duplicates, cross-column rules and completeness are
+checked here because their messages need to point at more than one cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis import codes, parsing
+from analysis.config import RegionConfig
+from analysis.contracts import CONTRACTS, PERSONAL_DATA_TOKENS, Column, Contract
+from analysis.issues import InputError, Issue
+from analysis.readers import RawTable, known_headers, normalise_header, read_table
+
+_PARSERS: dict[str, Callable[[object, str], object]] = {
+    "tekst": parsing.parse_text,
+    "geheel getal": parsing.parse_integer,
+    "decimaal getal": parsing.parse_decimal,
+    "datum": parsing.parse_date,
+    "jaar": parsing.parse_year,
+    "gemeente in regio": parsing.parse_gemeente,
+    "herkomst": parsing.parse_herkomst,
+    "wijkcode": parsing.parse_wijk,
+}
+_EXPECTED_FORMAT = {
+    "tekst": "tekst",
+    "geheel getal": "een geheel getal, zoals 1234 of 1.234",
+    "decimaal getal": "een getal, zoals 612,45",
+    "datum": "een datum als dd-mm-jjjj of jjjj-mm-dd",
+    "jaar": "een jaartal van vier cijfers",
+    "wijkcode": "een CBS-wijkcode als WK051801",
+}
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One input file: the facts for the manifest and its rows as read."""
+
+    table: RawTable
+    rows: int
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    contract: Contract
+    frame: pd.DataFrame | None  # typed, canonical columns; None when there are errors
+    files: tuple[FileResult, ...]
+    issues: tuple[Issue, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(issue.is_error for issue in self.issues)
+
+
+def _is_personal_data(header: str) -> bool:
+    tokens = set(normalise_header(header).split("_"))
+    return bool(tokens & PERSONAL_DATA_TOKENS) or normalise_header(header) in PERSONAL_DATA_TOKENS
+
+
+def map_columns(table: RawTable, contract: Contract) -> tuple[dict[str, int], list[Issue]]:
+    """Canonical column → position in the file; unknown columns are warnings (they are not
+    carried into processed data), personal-data columns and missing columns are errors."""
+    known = known_headers(contract)
+    issues: list[Issue] = []
+    positions: dict[str, int] = {}
+
+    def issue(message: str, column: str | None, severity: str = "fout", expected=None) -> Issue:
+        return Issue(table.name, message, row=table.header_row, column=column,
+                     sheet=table.sheet, severity=severity, expected=expected)
+
+    for position, header in enumerate(table.headers):
+        canonical = known.get(normalise_header(header))
+        if canonical is None:
+            if not header:
+                if table.cells[position].map(parsing.is_blank).all():
+                    continue
+                issues.append(issue(f"kolom {position + 1} heeft geen naam maar wel waarden",
+                                    None))
+            elif _is_personal_data(header):
+                issues.append(issue(
+                    "deze kolom lijkt persoonsgegevens te bevatten; de monitor verwerkt geen "
+                    "persoonsgegevens — verwijder de kolom uit de export", header))
+            else:
+                issues.append(issue("onbekende kolom; wordt genegeerd", header, "waarschuwing",
+                                    expected=", ".join(c.name for c in contract.columns)))
+        elif canonical in positions:
+            first = table.headers[positions[canonical]]
+            issues.append(issue(f"kolom komt twee keer voor (ook als '{first}')", header))
+        else:
+            positions[canonical] = position
+    for column in contract.columns:
+        if column.required and column.name not in positions:
+            names = " of ".join(f"'{n}'" for n in (column.name, *column.aliases[:3]))
+            issues.append(issue(f"verplichte kolom '{column.name}' ontbreekt", None,
+                                expected=f"een kolom {names}"))
+    return positions, issues
+
+
+def _parser_for(column: Column) -> Callable[[object, str], object]:
+    if column.kind == "code":
+        assert column.codelist is not None
+        return parsing.code_parser(column.codelist)
+    return _PARSERS[column.kind]
+
+
+def _expected_text(column: Column, config: RegionConfig) -> str:
+    if column.kind == "code":
+        return "een van " + ", ".join(codes.codes(column.codelist))
+    if column.kind == "gemeente in regio":
+        return f"een CBS-gemeentecode of gemeentenaam uit regio {config.naam}"
+    if column.kind == "herkomst":
+        return "een CBS-gemeentecode of gemeentenaam, 'buitenland' of 'onbekend'"
+    return _EXPECTED_FORMAT[column.kind]
+
+
+def _period_bounds(column: Column, config: RegionConfig) -> tuple[object, object, str]:
+    if column.kind == "datum":
+        return (pd.Timestamp(config.jaar_van, 1, 1), pd.Timestamp(config.jaar_tot_en_met, 12, 31),
+                f"een datum van 1-1-{config.jaar_van} tot en met 31-12-{config.jaar_tot_en_met}")
+    return (config.jaar_van, config.jaar_tot_en_met,
+            f"een jaar van {config.jaar_van} tot en met {config.jaar_tot_en_met}")
+
+
+def _checks(column: Column, config: RegionConfig) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if column.kind == "code":
+        checks.append(pa.Check.isin(codes.codes(column.codelist),
+                                    error="onbekende code|" + _expected_text(column, config)))
+    if column.kind in ("gemeente in regio", "herkomst"):
+        known = set(codes.codes("gemeenten"))
+        if column.kind == "herkomst":
+            known |= set(codes.codes("herkomst_bijzonder"))
+        checks.append(pa.Check.isin(sorted(known), error="onbekende gemeente|"
+                                    + _expected_text(column, config)))
+    if column.kind == "gemeente in regio":
+        region, every = set(config.gemeenten), set(codes.codes("gemeenten"))
+        checks.append(pa.Check(lambda s: ~(s.isin(every) & ~s.isin(region)),
+                               error=f"deze gemeente hoort niet bij regio {config.naam}|"
+                                     f"een van {', '.join(config.gemeenten)}"))
+    if column.kind == "wijkcode":
+        checks.append(pa.Check.str_matches(r"^WK\d{6}$", error="ongeldige wijkcode|"
+                                           + _EXPECTED_FORMAT["wijkcode"]))
+    if column.minimum is not None:
+        checks.append(pa.Check.ge(column.minimum, error=f"waarde is kleiner dan {column.minimum:g}"
+                                                        f"|minimaal {column.minimum:g}"))
+    if column.maximum is not None:
+        checks.append(pa.Check.le(column.maximum, error=f"waarde is groter dan {column.maximum:g}"
+                                                        f"|maximaal {column.maximum:g}"))
+    if column.in_period:
+        low, high, text = _period_bounds(column, config)
+        checks.append(pa.Check.in_range(low, high, error="valt buiten de monitorperiode|" + text))
+    return checks
+
+
+def _schema(contract: Contract, config: RegionConfig, absent: set[str]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {column.name: pa.Column(None, _checks(column, config), nullable=column.nullable)
+         for column in contract.columns if column.name not in absent},
+    )
+
+
+def _typed_frame(table: RawTable, contract: Contract, positions: dict[str, int],
+                 config: RegionConfig) -> tuple[pd.DataFrame, list[Issue]]:
+    """Parse every contract column; absent optional columns become empty."""
+    issues: list[Issue] = []
+    typed = {}
+    for column in contract.columns:
+        if column.name not in positions:
+            typed[column.name] = pd.Series([None] * len(table.cells), dtype=object)
+            continue
+        cells = table.cells[positions[column.name]]
+        values, failing = parsing.apply_parser(cells, _parser_for(column), table.decimal)
+        header = table.headers[positions[column.name]]
+        for index in failing.index[failing]:
+            issues.append(Issue(table.name, "waarde kan niet worden gelezen",
+                                row=table.row_numbers[index], column=header,
+                                value=str(cells[index]), sheet=table.sheet,
+                                expected=_expected_text(column, config)))
+        typed[column.name] = values
+    return pd.DataFrame(typed), issues
+
+
+@dataclass(frozen=True)
+class _Located:
+    """Typed rows of all files of one source, with where each row came from."""
+
+    frame: pd.DataFrame
+    origin: pd.DataFrame  # per row: file, sheet, row
+    headers: dict[tuple[str, str], str]  # (file, canonical column) → header as written
+
+    def issue(self, index: int, column: str | None, message: str, value=None,
+              expected: str | None = None) -> Issue:
+        where = self.origin.loc[index]
+        header = None if column is None else self.headers.get((where["file"], column), column)
+        return Issue(where["file"], message, row=int(where["row"]), column=header,
+                     value=None if value is None else str(value), expected=expected,
+                     sheet=where["sheet"])
+
+
+def _schema_issues(located: _Located, raw: pd.DataFrame, schema: pa.DataFrameSchema
+                   ) -> list[Issue]:
+    try:
+        schema.validate(located.frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        issues = []
+        for case in exc.failure_cases.itertuples(index=False):
+            if case.index is None or pd.isna(case.index):
+                continue
+            index = int(case.index)
+            if case.check == "not_nullable" and not parsing.is_blank(raw.at[index, case.column]):
+                continue  # filled but unreadable: already reported by the parser
+            if case.check == "not_nullable":
+                message, expected = "verplichte waarde ontbreekt", None
+            else:
+                message, _, expected = str(case.check).partition("|")
+            issues.append(located.issue(index, case.column, message,
+                                        value=raw.at[index, case.column], expected=expected))
+        return issues
+    return []
+
+
+def _duplicate_issues(located: _Located, contract: Contract) -> list[Issue]:
+    frame = located.frame
+    key = list(contract.key)
+    duplicated = frame[frame.duplicated(key, keep=False)]
+    issues = []
+    for _, group in duplicated.groupby(key, sort=False, dropna=False):
+        places = [f"{located.origin.at[i, 'file']} {located.origin.at[i, 'row']}"
+                  for i in group.index]
+        values = ", ".join(f"{k}={group.iloc[0][k]}" for k in key)
+        for index in group.index:
+            others = [p for i, p in zip(group.index, places, strict=True) if i != index]
+            issues.append(located.issue(
+                index, key[0], f"dubbele sleutel ({values}); ook op {', '.join(others)}",
+                expected=f"elke combinatie van {', '.join(key)} één keer"))
+    return issues
+
+
+def _rule_issues(located: _Located, raw: pd.DataFrame, contract: Contract) -> list[Issue]:
+    issues = []
+    for rule in contract.rules:
+        failing = rule.failing(located.frame).fillna(False).astype(bool)
+        for index in located.frame.index[failing]:
+            value = raw.at[index, rule.column]
+            issues.append(located.issue(index, rule.column, rule.message,
+                                        value=None if parsing.is_blank(value) else value))
+    return issues
+
+
+def _completeness_issues(located: _Located, contract: Contract, config: RegionConfig,
+                         files: Sequence[str]) -> list[Issue]:
+    if not contract.complete_over:
+        return []
+    present = set(located.frame[["gemeente", "jaar"]].itertuples(index=False, name=None))
+    names = codes.labels("gemeenten")
+    issues = []
+    for gemeente in config.gemeenten:
+        for jaar in config.jaren:
+            if (gemeente, jaar) not in present:
+                issues.append(Issue(", ".join(files),
+                                    f"rij ontbreekt voor gemeente {gemeente} ({names[gemeente]}),"
+                                    f" jaar {jaar}",
+                                    expected="elke gemeente van de regio in elk jaar van de "
+                                             "monitorperiode"))
+    return issues
+
+
+def _final_dtypes(frame: pd.DataFrame, contract: Contract, config: RegionConfig) -> pd.DataFrame:
+    """Typed columns for Parquet: codes as categoricals in code-list order."""
+    out = {}
+    for column in contract.columns:
+        values = frame[column.name]
+        if column.kind == "code":
+            out[column.name] = pd.Categorical(values, categories=codes.codes(column.codelist))
+        elif column.kind == "gemeente in regio":
+            out[column.name] = pd.Categorical(values, categories=list(config.gemeenten))
+        elif column.kind == "herkomst":
+            categories = [*codes.codes("gemeenten"), *codes.codes("herkomst_bijzonder")]
+            out[column.name] = pd.Categorical(values, categories=categories)
+        elif column.kind == "wijkcode":
+            out[column.name] = pd.Categorical(values, categories=sorted(values.dropna().unique()))
+        elif column.kind == "tekst":
+            out[column.name] = values.astype("string")
+        elif column.kind == "datum":
+            out[column.name] = pd.to_datetime(values).astype("datetime64[ms]")
+        elif column.kind in ("geheel getal", "jaar"):
+            out[column.name] = values.astype("Int64" if column.nullable else "int64")
+        else:
+            out[column.name] = values.astype("float64")
+    typed = pd.DataFrame(out)
+    return typed.sort_values(list(contract.key), kind="stable").reset_index(drop=True)
+
+
+def validate_source(contract: Contract, paths: Sequence[Path], config: RegionConfig
+                    ) -> SourceResult:
+    """Read, type and check all files of one source; the frame is None when anything failed."""
+    issues: list[Issue] = []
+    files: list[FileResult] = []
+    frames, raws, origins = [], [], []
+    headers: dict[tuple[str, str], str] = {}
+    absent: set[str] = set()  # required columns missing from a file: reported once, not per row
+    for path in paths:
+        try:
+            table = read_table(path, contract)
+        except InputError as exc:
+            issues.extend(exc.issues)
+            continue
+        issues.extend(table.issues)
+        positions, column_issues = map_columns(table, contract)
+        issues.extend(column_issues)
+        absent |= {c.name for c in contract.columns if c.required and c.name not in positions}
+        if table.cells.empty:
+            issues.append(Issue(table.name, "het bestand bevat geen gegevensrijen onder de "
+                                            "kopregel", sheet=table.sheet))
+        frame, parse_issues = _typed_frame(table, contract, positions, config)
+        issues.extend(parse_issues)
+        files.append(FileResult(table, len(frame)))
+        raw = pd.DataFrame({name: table.cells[position] for name, position in positions.items()})
+        frames.append(frame)
+        raws.append(raw.reindex(columns=[c.name for c in contract.columns]))
+        origins.append(pd.DataFrame({"file": table.name, "sheet": table.sheet,
+                                     "row": list(table.row_numbers)}, dtype=object))
+        headers.update({(table.name, name): table.headers[position]
+                        for name, position in positions.items()})
+    if not paths:
+        patterns = " of ".join(f"{p}.csv/.xlsx" for p in contract.file_patterns)
+        issues.append(Issue("(map)", f"geen bestand gevonden voor bron '{contract.title}'",
+                            expected=f"een bestand met een naam als {patterns}"))
+    if frames:
+        frame = pd.concat(frames, ignore_index=True)
+        raw = pd.concat(raws, ignore_index=True)
+        located = _Located(frame, pd.concat(origins, ignore_index=True), headers)
+        issues.extend(_schema_issues(located, raw, _schema(contract, config, absent)))
+        if not absent:
+            issues.extend(_duplicate_issues(located, contract))
+            issues.extend(_rule_issues(located, raw, contract))
+            issues.extend(_completeness_issues(located, contract, config,
+                                               [f.table.name for f in files]))
+    errors = any(issue.is_error for issue in issues)
+    typed = None if errors or not frames else _final_dtypes(frame, contract, config)
+    return SourceResult(contract, typed, tuple(files), tuple(sorted(issues, key=Issue.sort_key)))
+
+
+def contract_for_file(path: Path) -> Contract | None:
+    """The contract whose file-name pattern matches `path`, if any."""
+    from fnmatch import fnmatch
+
+    name = path.name.lower()
+    stem = path.stem.lower()
+    for contract in CONTRACTS:
+        if any(fnmatch(name, pattern) or fnmatch(stem, pattern)
+               for pattern in contract.file_patterns):
+            return contract
+    return None
