@@ -39,6 +39,7 @@ CONTRACT = Contract(
     key=("gemeente", "doelgroep", "jaar", "fase"),
     period_column="jaar",
     rules=(
-        RowRule("doelgroep", "'geen' is geen doelgroep van de woonopgave", _no_target_group),
+        RowRule("doelgroep", "is 'geen'; dat is geen doelgroep van de woonopgave",
+                _no_target_group),
     ),
 )
