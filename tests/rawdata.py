@@ -1,0 +1,83 @@
+"""Small, valid raw inputs written by hand, so each test can break exactly one thing."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+REGION = ("GM0503", "GM0518", "GM1916", "GM1842", "GM1926", "GM0603", "GM0629", "GM1783",
+          "GM0637")
+YEARS = range(2021, 2026)
+
+VERHURINGEN_HEADER = (
+    "verhuring_id", "datum_verhuring", "gemeente", "wijk_code", "corporatie", "woningtype",
+    "huurklasse", "kale_huur", "toewijzingsroute", "urgentiecategorie", "doelgroep",
+    "herkomst_gemeente", "tenzij_reden", "huishoudtype", "leeftijdsklasse",
+)
+
+
+def verhuringen_rows() -> list[list[str]]:
+    """Twelve lettings; line N of the written CSV (header on line 1) is row N-2 here."""
+    return [
+        ["V001", "05-03-2021", "GM0518", "WK051801", "Staedion", "meergezins_lift", "betaalbaar_laag", "612,45", "regulier", "", "geen", "GM0518", "", "eenpersoons", "23-34"],
+        ["V002", "17-06-2021", "GM0503", "", "Woonbron", "eengezinswoning", "betaalbaar_hoog", "720,00", "urgentie", "medisch", "beperking", "GM0503", "", "paar_met_kinderen", "35-54"],
+        ["V003", "01-02-2022", "GM0637", "", "Vidomes", "seniorenwoning", "betaalbaar_laag", "650,10", "lokaal_maatwerk", "", "ouderen", "GM0637", "", "eenpersoons", "75+"],
+        ["V004", "12-12-2022", "GM1916", "", "Vidomes", "meergezins_lift", "goedkoop", "455,30", "uitstroom", "", "uitstroom_vrouwenopvang", "GM0518", "veiligheid", "eenoudergezin", "23-34"],
+        ["V005", "2023-04-03", "GM0603", "", "Rijswijk Wonen", "benedenwoning", "betaalbaar_laag", "600,00", "statushouder", "", "statushouders", "buitenland", "", "paar_met_kinderen", "35-54"],
+        ["V006", "30-09-2023", "GM1783", "", "Arcade", "eengezinswoning", "duur", "880,00", "loting", "", "geen", "GM1783", "", "paar_met_kinderen", "35-54"],
+        ["V007", "15-01-2024", "GM1842", "", "Vestia", "meergezins_zonder_lift", "goedkoop", "470,00", "urgentie", "uitstroom_detentie", "uitstroom_detentie", "GM1842", "", "eenpersoons", "23-34"],
+        ["V008", "20-05-2024", "GM1926", "", "Vestia", "eengezinswoning", "betaalbaar_hoog", "731,00", "direct_te_huur", "", "geen", "GM0599", "", "overig", "55-64"],
+        ["V009", "08-08-2024", "GM0629", "", "Wassenaarsche Bouwstichting", "seniorenwoning", "betaalbaar_laag", "640,00", "regulier", "", "ouderen", "GM0629", "", "paar_zonder_kinderen", "65-74"],
+        ["V010", "03-03-2025", "GM0518", "WK051802", "Haag Wonen", "onzelfstandig", "goedkoop", "390,00", "uitstroom", "", "uitstroom_mo", "GM0518", "", "eenpersoons", "23-34"],
+        ["V011", "22-07-2025", "GM0503", "", "DUWO", "onzelfstandig", "goedkoop", "420,00", "regulier", "", "studenten", "onbekend", "", "eenpersoons", "18-22"],
+        ["V012", "31-12-2025", "GM0518", "", "Haag Wonen", "woonwagen", "goedkoop", "310,00", "bemiddeling_overig", "", "woonwagenbewoners", "GM0518", "", "paar_met_kinderen", "35-54"],
+    ]
+
+
+def voorraad_rows() -> list[list[str]]:
+    return [[g, str(y), "1.200", "75"] for g in REGION for y in YEARS]
+
+
+def ppm_rows() -> list[list[str]]:
+    return [
+        ["GM0518", "ouderen", "2024", "opgave", "300", "woningen"],
+        ["GM0518", "ouderen", "2024", "opgeleverd", "120", "woningen"],
+        ["GM0503", "uitstroom_bw", "2026", "harde_plancapaciteit", "24", "plaatsen"],
+        ["GM0629", "woonwagenbewoners", "2025", "opgave", "3", "standplaatsen"],
+    ]
+
+
+def cbs_rows() -> list[list[str]]:
+    return [[g, str(y), "50.000", "23.000"] for g in REGION for y in YEARS]
+
+
+HEADERS = {
+    "verhuringen": VERHURINGEN_HEADER,
+    "voorraad": ("gemeente", "jaar", "sociale_huurvoorraad", "mutaties"),
+    "ppm": ("gemeente", "doelgroep", "jaar", "fase", "aantal", "eenheid"),
+    "cbs": ("gemeente", "jaar", "inwoners", "huishoudens"),
+}
+ROWS = {"verhuringen": verhuringen_rows, "voorraad": voorraad_rows, "ppm": ppm_rows,
+        "cbs": cbs_rows}
+FILE_NAMES = {"verhuringen": "svh_verhuringen.csv", "voorraad": "svh_voorraad.csv",
+              "ppm": "ppm_woonopgave.csv", "cbs": "cbs_kerncijfers.csv"}
+
+
+def write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[str]], *,
+              delimiter: str = ";", encoding: str = "utf-8", title_lines: Iterable[str] = ()
+              ) -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        for line in title_lines:
+            handle.write(line + "\r\n")
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def write_valid_raw(folder: Path) -> dict[str, Path]:
+    """All four sources as valid CSV files in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return {source: write_csv(folder / FILE_NAMES[source], HEADERS[source], ROWS[source]())
+            for source in HEADERS}
