@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from rawdata import FILE_NAMES, HEADERS, ROWS, write_csv, write_valid_raw
 from conftest import snapshot
+from rawdata import FILE_NAMES, HEADERS, ROWS, write_csv, write_valid_raw
 
 
 @pytest.fixture
@@ -96,7 +96,8 @@ def test_unknown_gemeente_code_or_name(cli, raw, processed, value, message):
         rows[1][2] = value  # line 3
 
     rewrite(raw, "verhuringen", set_gemeente)
-    assert_refused(cli, raw, processed, f"svh_verhuringen.csv, regel 3, kolom 'gemeente': {message}")
+    assert_refused(cli, raw, processed,
+                   f"svh_verhuringen.csv, regel 3, kolom 'gemeente': {message}")
 
 
 def test_negative_count(cli, raw, processed):

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.contracts.docs import render_markdown
+from rawdata import write_valid_raw
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["validate"], ["ingest"], ["build"]])
+def test_every_command_has_help(cli, command):
+    result = cli(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_validate_file_and_folder(cli, tmp_path):
+    files = write_valid_raw(tmp_path)
+    assert cli("validate", files["cbs"]).exit_code == 0
+    result = cli("validate", tmp_path)
+    assert result.exit_code == 0
+    assert "0 fout(en), 0 waarschuwing(en)" in result.output
+
+
+def test_validate_unrecognised_file_name_needs_bron(cli, tmp_path):
+    files = write_valid_raw(tmp_path)
+    renamed = files["cbs"].rename(tmp_path / "export_2025.csv")
+    result = cli("validate", renamed)
+    assert result.exit_code == 1
+    assert "bron niet te herkennen aan de bestandsnaam" in result.output
+    assert cli("validate", renamed, "--bron", "cbs").exit_code == 0
+
+
+def test_validate_limits_repeated_messages(cli, tmp_path):
+    files = write_valid_raw(tmp_path)
+    data = files["voorraad"].read_bytes().replace(b";75\r\n", b";veel\r\n")
+    files["voorraad"].write_bytes(data)
+    limited = cli("validate", files["voorraad"], "--max-per-soort", "3")
+    assert limited.exit_code == 1
+    assert limited.output.count("waarde kan niet worden gelezen") == 4  # 3 shown + summary
+    assert "… en nog 42 keer" in limited.output
+    assert "45 fout(en)" in limited.output
+    everything = cli("validate", files["voorraad"], "--max-per-soort", "0")
+    assert everything.output.count("waarde kan niet worden gelezen") == 45
+
+
+def test_console_script_exit_code(tmp_path):
+    write_valid_raw(tmp_path / "raw")
+    (tmp_path / "raw" / "cbs_kerncijfers.csv").write_bytes(b"")
+    woonzorg = Path(sys.executable).with_name("woonzorg")
+    done = subprocess.run([woonzorg, "ingest", "--raw", tmp_path / "raw", "--processed",
+                           tmp_path / "out"], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "FOUT cbs_kerncijfers.csv: het bestand is leeg" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_data_contract_docs_are_current():
+    current = (ROOT / "docs" / "data-contracts.md").read_text(encoding="utf-8")
+    assert current == render_markdown(), "run `make docs` to regenerate docs/data-contracts.md"

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.config import ConfigError, load_config
+
+
+def test_default_config_is_haaglanden():
+    config = load_config()
+    assert config.naam == "Haaglanden"
+    assert len(config.gemeenten) == 9
+    assert config.jaren == (2021, 2022, 2023, 2024, 2025)
+    assert config.gemeente_naam("GM0603") == "Rijswijk (ZH.)"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("regio: [", "geen geldige YAML"),
+    ("regio: {naam: X, gemeenten: [GM9999]}\nperiode: {van: 2021, tot_en_met: 2025}",
+     "instelling 'regio.gemeenten': onbekende gemeentecode(s) GM9999"),
+    ("regio: {naam: X, gemeenten: [GM0503]}\nperiode: {van: 2025, tot_en_met: 2021}",
+     "'van' (2025) ligt na 'tot_en_met' (2021)"),
+    ("regio: {naam: X, gemeenten: [GM0503]}\nperiode: {van: twintig, tot_en_met: 2021}",
+     "instelling 'periode.van': verwacht een jaartal"),
+    ("periode: {van: 2021, tot_en_met: 2025}", "instelling 'regio': ontbreekt"),
+])
+def test_bad_config_is_a_clear_error(tmp_path: Path, text, message):
+    path = tmp_path / "regio.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=None) as info:
+        load_config(path)
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
+
+
+def test_config_period_drives_validation(tmp_path: Path, cli):
+    from rawdata import write_valid_raw
+
+    raw = tmp_path / "raw"
+    write_valid_raw(raw)
+    path = tmp_path / "regio.yml"
+    path.write_text("regio:\n  naam: Haaglanden\n  gemeenten: [GM0503, GM0518, GM1916, GM1842, "
+                    "GM1926, GM0603, GM0629, GM1783, GM0637]\nperiode: {van: 2022, "
+                    "tot_en_met: 2025}\n", encoding="utf-8")
+    result = cli("validate", raw, "--config", path)
+    assert result.exit_code == 1
+    assert "valt buiten de monitorperiode (waarde: '05-03-2021')" in result.output

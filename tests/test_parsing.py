@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from analysis import parsing
+from analysis.readers import normalise_header
+
+
+@pytest.mark.parametrize(("text", "decimal", "expected"), [
+    ("612,45", ",", 612.45),
+    ("1.234,5", ",", 1234.5),
+    ("1.234", ",", 1234.0),
+    ("1,234.5", ".", 1234.5),
+    ("1,234", ".", 1234.0),
+    ("612.45", ",", 612.45),  # a decimal point in a decimal-comma file is unambiguous here
+    ("1.234.567", ",", 1234567.0),
+    ("€ 1.234,50", ",", 1234.5),
+    ("-12", ",", -12.0),
+    ("−3,5", ",", -3.5),
+    (7, ",", 7.0),
+    (7.25, ",", 7.25),
+])
+def test_parse_decimal(text, decimal, expected):
+    assert parsing.parse_decimal(text, decimal) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["veel", "1.23.4", "12,34,5", "1..2", "", "1,2.3,4", "0x10"])
+def test_parse_decimal_rejects(text):
+    assert parsing.parse_decimal(text, ",") is parsing.INVALID
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1.200", 1200), ("75", 75), (75.0, 75)])
+def test_parse_integer(text, expected):
+    assert parsing.parse_integer(text, ",") == expected
+
+
+def test_parse_integer_rejects_fractions():
+    assert parsing.parse_integer("1,5", ",") is parsing.INVALID
+
+
+@pytest.mark.parametrize("text", ["05-03-2024", "2024-03-05", "05/03/2024", "5-3-2024",
+                                  dt.datetime(2024, 3, 5, 13, 0), dt.date(2024, 3, 5)])
+def test_parse_date(text):
+    assert parsing.parse_date(text, ",") == pd.Timestamp(2024, 3, 5)
+
+
+@pytest.mark.parametrize("text", ["03-13-2024", "2024-02-30", "maart 2024", 45000])
+def test_parse_date_rejects(text):
+    assert parsing.parse_date(text, ",") is parsing.INVALID
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("GM0518", "GM0518"), ("0518", "GM0518"), ("518", "GM0518"), ("'s-Gravenhage", "GM0518"),
+    ("Den Haag", "GM0518"), ("s-gravenhage", "GM0518"), ("Rijswijk", "GM0603"),
+    ("Rijswijk (ZH.)", "GM0603"), ("Súdwest-Fryslân", "GM1900"), ("sudwest fryslan", "GM1900"),
+])
+def test_gemeente_spellings_map_to_codes(text, code):
+    assert parsing.parse_gemeente(text, ",") == code
+
+
+def test_codes_accept_code_or_label_in_any_case():
+    parse = parsing.code_parser("toewijzingsroutes")
+    assert parse("Urgentie", ",") == "urgentie"
+    assert parse("Direct te huur", ",") == "direct_te_huur"
+    assert parse("onbekend iets", ",") == "onbekend iets"
+
+
+@pytest.mark.parametrize(("header", "normalised"), [
+    ("Datum verhuring", "datum_verhuring"), (" Gemeente (code) ", "gemeente_code"),
+    ("Herkomst-gemeente", "herkomst_gemeente"), ("Categorie urgentië", "categorie_urgentie"),
+])
+def test_normalise_header(header, normalised):
+    assert normalise_header(header) == normalised
+
+
+def test_apply_parser_reports_only_filled_unreadable_cells():
+    cells = pd.Series(["1", "", None, "x", "2"], dtype=object)
+    values, failing = parsing.apply_parser(cells, parsing.parse_integer, ",")
+    assert values.tolist() == [1, None, None, None, 2]
+    assert failing.tolist() == [False, False, False, True, False]
