@@ -63,3 +63,18 @@ def test_console_script_exit_code(tmp_path):
 def test_data_contract_docs_are_current():
     current = (ROOT / "docs" / "data-contracts.md").read_text(encoding="utf-8")
     assert current == render_markdown(), "run `make docs` to regenerate docs/data-contracts.md"
+
+
+def test_demo_twice_is_byte_identical_and_builds(cli, tmp_path):
+    for name in ("a", "b"):
+        assert cli("demo", "--out", tmp_path / name).exit_code == 0
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert len(files) == 5
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    result = cli("build", "--raw", tmp_path / "a", "--processed", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "(DEMO — synthetische gegevens)" in result.output
+    manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
+    assert '"demo": true' in manifest
+    assert {p.suffix for p in (tmp_path / "out").iterdir()} == {".parquet", ".json"}

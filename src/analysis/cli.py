@@ -77,14 +77,17 @@ def main() -> None:
 @config_option
 def demo(out_dir: Path, wijken: Path | None, seed: int | None, config_path: Path | None) -> None:
     """Schrijf de deterministische demodataset (DEMO — synthetische gegevens) naar OUT."""
-    from analysis.demo import DEFAULT_SEED, generate_demo
+    from analysis.demo import DEFAULT_SEED, DemoError, generate_demo
 
     clock = _Clock()
-    result = generate_demo(out_dir, config=_config(config_path), wijken=wijken,
-                           seed=DEFAULT_SEED if seed is None else seed, progress=clock)
+    try:
+        result = generate_demo(out_dir, config=_config(config_path), wijken=wijken,
+                               seed=DEFAULT_SEED if seed is None else seed, progress=clock)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from exc
     for note in result.notes:
         click.echo(f"LET OP: {note}", err=True)
-    clock(f"{len(result.paths)} demobestanden geschreven in {out_dir}")
+    clock(f"{len(result.files)} demobestanden geschreven in {out_dir}")
 
 
 def _validate_paths(paths: tuple[Path, ...], config: RegionConfig, source: str | None,

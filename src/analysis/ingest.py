@@ -20,12 +20,12 @@ import pandas as pd
 from analysis import __version__
 from analysis.config import RegionConfig
 from analysis.contracts import CONTRACTS, Contract
+from analysis.demo import DEMO_LABEL
+from analysis.demo import MARKER_FILE as DEMO_MARKER
 from analysis.issues import InputError, Issue
 from analysis.validate import SourceResult, contract_for_file, validate_source
 
 MANIFEST = "manifest.json"
-DEMO_MARKER = "DEMO.json"
-DEMO_LABEL = "DEMO — synthetische gegevens"
 IGNORED_FILES = {"readme.md", DEMO_MARKER.lower(), ".gitkeep"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 

@@ -1,0 +1,386 @@
+"""The demo generator: deterministic, calibrated, and in the formats real exports come in."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis import codes
+from analysis.config import load_config
+from analysis.contracts import verhuringen
+from analysis.demo import (
+    CBS_FILE,
+    DEFAULT_SEED,
+    DEMO_LABEL,
+    MARKER_FILE,
+    PPM_FILE,
+    STANDPLAATS_GEMEENTEN,
+    VOORRAAD_FILE,
+    DemoError,
+    generate_demo,
+)
+from analysis.ingest import validate_all
+
+SHARED_WIJKEN = (Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
+                 / "haaglanden_wijk_2025_rd.geojson")
+
+CONFIG = load_config()
+LETTINGS = f"svh_verhuringen_{CONFIG.jaar_van}-{CONFIG.jaar_tot_en_met}.csv"
+DATA_FILES = (LETTINGS, VOORRAAD_FILE, PPM_FILE, CBS_FILE)
+ALL_FILES = (*DATA_FILES, MARKER_FILE)
+DEN_HAAG = "GM0518"
+SMALL = ("GM1842", "GM0629", "GM1926")  # Midden-Delfland, Wassenaar, Pijnacker-Nootdorp
+
+
+def _generate(folder: Path, **kwargs):
+    messages: list[str] = []
+    result = generate_demo(folder, progress=messages.append, **kwargs)
+    return folder, result, messages
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    return _generate(tmp_path_factory.mktemp("plain"))
+
+
+@pytest.fixture(scope="module")
+def plain_again(tmp_path_factory):
+    return _generate(tmp_path_factory.mktemp("plain_again"))
+
+
+@pytest.fixture(scope="module")
+def wijk(tmp_path_factory):
+    return _generate(tmp_path_factory.mktemp("wijk"), wijken=SHARED_WIJKEN)
+
+
+@pytest.fixture(scope="module")
+def wijk_again(tmp_path_factory):
+    return _generate(tmp_path_factory.mktemp("wijk_again"), wijken=SHARED_WIJKEN)
+
+
+def _read_lettings(folder: Path) -> pd.DataFrame:
+    df = pd.read_csv(folder / LETTINGS, sep=";", encoding="utf-8-sig", dtype=str,
+                     keep_default_na=False)
+    df["jaar"] = df["datum_verhuring"].str[6:].astype(int)
+    return df
+
+
+@pytest.fixture(scope="module")
+def lettings(plain) -> pd.DataFrame:
+    return _read_lettings(plain[0])
+
+
+@pytest.fixture(scope="module")
+def voorraad(plain) -> pd.DataFrame:
+    df = pd.read_excel(plain[0] / VOORRAAD_FILE, sheet_name="Voorraad", header=2)
+    name_to_code = {v: k for k, v in codes.labels("gemeenten").items()}
+    df["gemeente"] = df["gemeente"].map(name_to_code)
+    return df
+
+
+@pytest.fixture(scope="module")
+def ppm(plain) -> pd.DataFrame:
+    return pd.read_csv(plain[0] / PPM_FILE, sep=",", encoding="utf-8", dtype=str)
+
+
+@pytest.fixture(scope="module")
+def cbs(plain) -> pd.DataFrame:
+    return pd.read_csv(plain[0] / CBS_FILE, sep=";", encoding="cp1252", dtype=str)
+
+
+# --- determinism ---------------------------------------------------------------------------
+
+
+def _assert_identical(first, second):
+    (a, result_a, _), (b, result_b, _) = first, second
+    assert [p.name for p in result_a.files] == list(ALL_FILES)
+    assert [p.name for p in result_b.files] == list(ALL_FILES)
+    for name in ALL_FILES:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_two_runs_are_byte_identical_without_wijken(plain, plain_again):
+    _assert_identical(plain, plain_again)
+
+
+
+def test_two_runs_are_byte_identical_with_wijken(wijk, wijk_again):
+    _assert_identical(wijk, wijk_again)
+
+
+
+def test_wijk_file_changes_only_the_wijk_column(plain, wijk, lettings):
+    with_wijk = _read_lettings(wijk[0])
+    pd.testing.assert_frame_equal(with_wijk.drop(columns="wijk_code"),
+                                  lettings.drop(columns="wijk_code"))
+    for name in DATA_FILES[1:]:
+        assert (plain[0] / name).read_bytes() == (wijk[0] / name).read_bytes(), name
+
+
+def test_other_seed_gives_other_data(tmp_path, lettings):
+    folder, _, _ = _generate(tmp_path, seed=DEFAULT_SEED + 1)
+    assert not _read_lettings(folder).equals(lettings)
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+
+def test_lettings_csv_is_written_as_excel_does(plain):
+    data = (plain[0] / LETTINGS).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\r\n") == data.count(b"\n")
+    header, first = data[3:].decode("utf-8").split("\r\n")[:2]
+    assert header.split(";") == [c.name for c in verhuringen.CONTRACT.columns]
+    cells = dict(zip(header.split(";"), first.split(";"), strict=True))
+    assert cells["verhuring_id"] == f"DEMO-{CONFIG.jaar_van}-000001"
+    assert cells["datum_verhuring"][2] == "-" and cells["datum_verhuring"][5] == "-"
+    assert "," in cells["kale_huur"] and "." not in cells["kale_huur"]
+
+
+def test_voorraad_xlsx_layout(plain):
+    wb = openpyxl.load_workbook(plain[0] / VOORRAAD_FILE)
+    assert wb.sheetnames == ["Voorraad"]
+    ws = wb["Voorraad"]
+    assert ws["A1"].value == f"SVH — Sociale huurvoorraad en mutaties per gemeente — {DEMO_LABEL}"
+    assert all(cell.value is None for cell in ws[2])
+    assert [c.value for c in ws[3]] == ["gemeente", "jaar", "sociale_huurvoorraad", "mutaties"]
+    names = {ws.cell(row, 1).value for row in range(4, ws.max_row + 1)}
+    assert names == {CONFIG.gemeente_naam(g) for g in CONFIG.gemeenten}
+    assert {"'s-Gravenhage", "Rijswijk (ZH.)"} <= names
+
+
+def test_ppm_and_cbs_encodings(plain):
+    ppm_bytes = (plain[0] / PPM_FILE).read_bytes()
+    assert not ppm_bytes.startswith(b"\xef\xbb\xbf") and b"\r" not in ppm_bytes
+    assert ppm_bytes.split(b"\n")[0] == b"gemeente,doelgroep,jaar,fase,aantal,eenheid"
+    cbs_bytes = (plain[0] / CBS_FILE).read_bytes()
+    assert cbs_bytes.decode("cp1252").split("\r\n")[0] == "gemeente;jaar;inwoners;huishoudens"
+
+
+# --- calibration -----------------------------------------------------------------------------
+
+
+def test_lettings_per_gemeente_year_equal_mutaties(lettings, voorraad):
+    counts = lettings.groupby(["gemeente", "jaar"]).size()
+    expected = voorraad.set_index(["gemeente", "jaar"])["mutaties"]
+    assert len(expected) == len(CONFIG.gemeenten) * len(CONFIG.jaren)
+    pd.testing.assert_series_equal(counts.sort_index(), expected.sort_index(),
+                                   check_names=False, check_dtype=False)
+    per_year = lettings.groupby("jaar").size()
+    assert list(per_year.index) == list(CONFIG.jaren)
+    assert per_year.between(8_000, 10_000).all(), per_year.to_dict()
+    assert (voorraad["mutaties"] / voorraad["sociale_huurvoorraad"]).between(0.04, 0.08).all()
+
+
+def test_den_haag_exceeds_30_percent_and_the_others_do_not_reach_it(lettings):
+    share = (lettings["doelgroep"] != "geen").groupby(
+        [lettings["gemeente"], lettings["jaar"]]).mean().unstack("jaar")
+    assert (share.loc[DEN_HAAG] > 0.30).all()
+    others = share.drop(index=DEN_HAAG)
+    assert (others < share.loc[DEN_HAAG]).all().all()
+    assert others.stack().between(0.12, 0.30).all()
+
+
+def test_small_gemeenten_have_small_group_counts(lettings):
+    small = lettings[lettings["gemeente"].isin(SMALL) & (lettings["doelgroep"] != "geen")]
+    counts = small.groupby(["gemeente", "doelgroep", "jaar"]).size()
+    assert counts.between(1, 4).sum() >= 20
+
+
+def test_every_route_category_and_group_occurs(lettings):
+    assert set(lettings["toewijzingsroute"]) == set(codes.codes("toewijzingsroutes"))
+    assert set(lettings["urgentiecategorie"]) - {""} == set(codes.codes("urgentiecategorieen"))
+    assert set(lettings["doelgroep"]) == set(codes.codes("doelgroepen"))
+    for column, codelist in (("woningtype", "woningtypen"), ("huurklasse", "huurklassen"),
+                             ("huishoudtype", "huishoudtypen"),
+                             ("leeftijdsklasse", "leeftijdsklassen")):
+        assert set(lettings[column]) <= set(codes.codes(codelist)), column
+    assert set(lettings["tenzij_reden"]) - {""} == set(codes.codes("tenzij_redenen"))
+    assert set(lettings["gemeente"]) == set(CONFIG.gemeenten)
+    origins = set(codes.codes("gemeenten")) | set(codes.codes("herkomst_bijzonder"))
+    assert set(lettings["herkomst_gemeente"]) <= origins
+    assert lettings["verhuring_id"].is_unique
+
+
+def test_urgency_and_statushouder_rules(lettings):
+    urgent = lettings["toewijzingsroute"] == "urgentie"
+    assert ((lettings["urgentiecategorie"] != "") == urgent).all()
+    category = {r["code"]: r["urgentiecategorie"] for r in codes.load("doelgroepen")}
+    assert (lettings.loc[urgent, "doelgroep"].map(category)
+            == lettings.loc[urgent, "urgentiecategorie"]).all()
+    status = lettings["toewijzingsroute"] == "statushouder"
+    assert (lettings.loc[status, "doelgroep"] == "statushouders").all()
+
+
+def test_herkomst_and_tenzij(lettings):
+    regular = lettings[lettings["doelgroep"] == "geen"]
+    own = (regular["herkomst_gemeente"] == regular["gemeente"]).groupby(regular["gemeente"]).mean()
+    assert own.between(0.55, 0.80).all(), own.to_dict()
+    elsewhere = regular[regular["herkomst_gemeente"] != regular["gemeente"]]
+    assert elsewhere["herkomst_gemeente"].value_counts().index[0] == DEN_HAAG
+    tenzij = lettings[lettings["tenzij_reden"] != ""]
+    assert len(tenzij) > 100
+    assert (tenzij["herkomst_gemeente"] != tenzij["gemeente"]).all()
+    assert tenzij["herkomst_gemeente"].str.startswith("GM").all()
+    victims = lettings[lettings["doelgroep"] == "uitstroom_vrouwenopvang"]
+    safe = victims["tenzij_reden"] == "veiligheid"
+    assert safe.mean() > 0.3
+    statushouders = lettings[lettings["doelgroep"] == "statushouders"]
+    assert (statushouders["herkomst_gemeente"] == "buitenland").mean() > 0.7
+    priority_from_den_haag = lettings[(lettings["doelgroep"] != "geen")
+                                      & (lettings["gemeente"] != DEN_HAAG)
+                                      & (lettings["herkomst_gemeente"] == DEN_HAAG)]
+    assert len(priority_from_den_haag) > 100
+
+
+def test_households_ages_rents_and_dates_are_consistent(lettings):
+    ouderen = lettings[lettings["doelgroep"] == "ouderen"]
+    assert set(ouderen["leeftijdsklasse"]) <= {"65-74", "75+"}
+    studenten = lettings[lettings["doelgroep"] == "studenten"]
+    assert set(studenten["leeftijdsklasse"]) <= {"18-22", "23-34"}
+    gezinnen = lettings[lettings["doelgroep"] == "dakloze_gezinnen"]
+    assert set(gezinnen["huishoudtype"]) <= {"eenoudergezin", "paar_met_kinderen"}
+    woonwagen = lettings["woningtype"] == "woonwagen"
+    assert (lettings.loc[woonwagen, "doelgroep"] == "woonwagenbewoners").all()
+    bewoners = lettings[lettings["doelgroep"] == "woonwagenbewoners"]
+    assert set(bewoners["gemeente"]) <= STANDPLAATS_GEMEENTEN
+
+    rent = lettings["kale_huur"].str.replace(",", ".").astype(float)
+    expected = pd.cut(rent, [0, 477.20, 682.96, 732.00, 900.07],
+                      labels=["goedkoop", "betaalbaar_laag", "betaalbaar_hoog", "duur"])
+    assert (expected.astype(str) == lettings["huurklasse"]).all()
+    assert lettings["kale_huur"].str.fullmatch(r"\d+,\d\d").all()
+
+    dates = pd.to_datetime(lettings["datum_verhuring"], format="%d-%m-%Y")
+    assert (dates.dt.year == lettings["jaar"]).all()
+    assert dates.dt.month.nunique() == 12
+    assert (lettings["verhuring_id"].str[5:9].astype(int) == lettings["jaar"]).all()
+
+
+def test_ppm_woonopgave(ppm):
+    years = list(range(CONFIG.jaar_van, CONFIG.jaar_tot_en_met + 6))
+    assert set(ppm["fase"]) == set(codes.codes("ppm_fasen"))
+    assert "geen" not in set(ppm["doelgroep"])
+    assert not ppm.duplicated(["gemeente", "doelgroep", "jaar", "fase"]).any()
+    for _, group in ppm.groupby(["gemeente", "doelgroep"]):
+        assert sorted(group.loc[group["fase"] == "opgave", "jaar"].astype(int)) == years
+    delivered = ppm[ppm["fase"] == "opgeleverd"]
+    assert delivered["jaar"].astype(int).max() <= CONFIG.jaar_tot_en_met
+    unit = ppm.groupby("doelgroep")["eenheid"].agg(set)
+    assert unit["woonwagenbewoners"] == {"standplaatsen"}
+    woonwagens = set(ppm.loc[ppm["doelgroep"] == "woonwagenbewoners", "gemeente"])
+    assert woonwagens == STANDPLAATS_GEMEENTEN
+    assert unit["uitstroom_bw"] == {"plaatsen"}
+    assert unit["ouderen"] == {"woningen"}
+    per_gemeente = ppm.groupby("doelgroep")["gemeente"].nunique()
+    assert per_gemeente["ouderen"] == len(CONFIG.gemeenten)
+    assert per_gemeente["studenten"] < len(CONFIG.gemeenten)
+    # progress behind the task, for the region as a whole
+    past = ppm[ppm["jaar"].astype(int) <= CONFIG.jaar_tot_en_met]
+    totals = past["aantal"].astype(int).groupby(past["fase"]).sum()
+    assert totals["opgeleverd"] < totals["opgave"]
+
+
+def test_cbs_orders_of_magnitude(cbs):
+    inwoners = cbs.assign(inwoners=cbs["inwoners"].astype(int),
+                          huishoudens=cbs["huishoudens"].astype(int))
+    assert len(inwoners) == len(CONFIG.gemeenten) * len(CONFIG.jaren)
+    den_haag = inwoners[inwoners["gemeente"] == DEN_HAAG]
+    assert den_haag["inwoners"].between(540_000, 580_000).all()
+    assert den_haag["inwoners"].is_monotonic_increasing
+    size = inwoners["inwoners"] / inwoners["huishoudens"]
+    assert size.between(1.9, 2.6).all()
+    wassenaar = inwoners[inwoners["gemeente"] == "GM0629"]["inwoners"]
+    assert wassenaar.between(25_000, 29_000).all()
+
+
+# --- wijken ----------------------------------------------------------------------------------
+
+
+
+def test_wijk_codes_belong_to_their_gemeente(wijk):
+    df = _read_lettings(wijk[0])
+    features = json.loads(SHARED_WIJKEN.read_text(encoding="utf-8"))["features"]
+    known = {f["properties"]["statcode"]: f["properties"]["gmCode"] for f in features}
+    assert (df["wijk_code"] != "").all()
+    assert df["wijk_code"].isin(list(known)).all()
+    assert (df["wijk_code"].map(known) == df["gemeente"]).all()
+    assert (df["wijk_code"].str[2:6] == df["gemeente"].str[2:6]).all()
+    assert df.loc[df["gemeente"] == DEN_HAAG, "wijk_code"].nunique() > 30
+    assert any("haaglanden_wijk_2025_rd.geojson" in note for note in wijk[1].notes)
+
+
+def test_without_wijk_file_the_column_is_empty(plain, lettings):
+    assert (lettings["wijk_code"] == "").all()
+    assert any("geen wijkgrenzen" in note and "wijk_code" in note for note in plain[1].notes)
+
+
+def test_wijk_file_is_found_in_geo_folder(tmp_path):
+    feature = {"type": "Feature", "geometry": None,
+               "properties": {"statcode": "WK051801", "gmCode": DEN_HAAG}}
+    collection = {"type": "FeatureCollection", "features": [
+        feature, {**feature, "properties": {"statcode": "WK051802", "gmCode": DEN_HAAG}}]}
+    (tmp_path / "geo").mkdir()
+    (tmp_path / "geo" / "cbs_wijk_2025.geojson").write_text(json.dumps(collection))
+    result = generate_demo(tmp_path)
+    df = _read_lettings(tmp_path)
+    in_den_haag = df["gemeente"] == DEN_HAAG
+    assert set(df.loc[in_den_haag, "wijk_code"]) == {"WK051801", "WK051802"}
+    assert (df.loc[~in_den_haag, "wijk_code"] == "").all()
+    assert any("Delft" in note for note in result.notes)
+    marker = json.loads((tmp_path / MARKER_FILE).read_text(encoding="utf-8"))
+    assert marker["wijkgrenzen"] == "cbs_wijk_2025.geojson"
+
+
+def test_unreadable_wijk_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "wijken.geojson"
+    bad.write_text("geen json")
+    with pytest.raises(DemoError, match=r"wijken\.geojson"):
+        generate_demo(tmp_path / "out", wijken=bad)
+    assert not (tmp_path / "out").exists()
+
+
+# --- marker, progress, config ----------------------------------------------------------------
+
+
+def test_marker_lists_checksums(plain):
+    folder = plain[0]
+    text = (folder / MARKER_FILE).read_text(encoding="utf-8")
+    assert text.endswith("}\n")
+    marker = json.loads(text)
+    assert marker["demo"] is True
+    assert marker["label"] == DEMO_LABEL
+    assert marker["generator"] == "analysis.demo"
+    assert marker["seed"] == DEFAULT_SEED
+    assert marker["generator_versie"]
+    assert set(marker["bestanden"]) == set(DATA_FILES)
+    for name, digest in marker["bestanden"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    assert text == json.dumps(marker, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_progress_is_called_once_per_file(plain):
+    messages = plain[2]
+    assert len(messages) == len(ALL_FILES)
+    for name, message in zip(ALL_FILES, messages, strict=True):
+        assert name in message
+
+
+def test_region_without_calibration_is_refused(tmp_path):
+    other = dataclasses.replace(CONFIG, gemeenten=("GM0363",))
+    with pytest.raises(DemoError, match="GM0363"):
+        generate_demo(tmp_path, config=other)
+    assert not any(tmp_path.iterdir())
+
+
+def test_demo_output_passes_validation(plain):
+    results, issues = validate_all(plain[0], CONFIG)
+    assert [str(i) for i in issues if i.is_error] == []
+    rows = {result.contract.id: len(result.frame) for result in results}
+    assert rows["verhuringen"] == len(_read_lettings(plain[0]))
