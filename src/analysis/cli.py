@@ -5,13 +5,18 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from analysis.config import ConfigError, RegionConfig, load_config
 from analysis.contracts import CONTRACTS, by_id
 from analysis.issues import InputError, Issue
+
+if TYPE_CHECKING:
+    from analysis.ingest import IngestResult
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_PROCESSED = Path("data/processed")
@@ -131,20 +136,19 @@ def validate(paths: tuple[Path, ...], source: str | None, config_path: Path | No
         sys.exit(1)
 
 
-def _run_ingest(raw: Path, processed: Path, config_path: Path | None, limit: int) -> None:
-    from analysis.ingest import ingest as run
-
+def _run_pipeline(processed: Path, limit: int, step: Callable[[_Clock], IngestResult]) -> None:
+    """Run `step` with progress output; input errors are printed and end with exit code 1."""
     clock = _Clock()
     try:
-        result = run(raw, processed, _config(config_path), progress=clock)
+        ingested = step(clock)
     except InputError as exc:
         _report(exc.issues, limit)
         click.echo(f"Niets geschreven naar {processed}: los eerst de fouten op.", err=True)
         sys.exit(1)
-    if result.warnings:
-        _report(list(result.warnings), limit)
-    label = " (DEMO — synthetische gegevens)" if result.manifest["demo"] else ""
-    clock(f"gevalideerde gegevens en manifest geschreven naar {processed}{label}")
+    if ingested.warnings:
+        _report(list(ingested.warnings), limit)
+    label = " (DEMO — synthetische gegevens)" if ingested.manifest["demo"] else ""
+    clock(f"klaar: gevalideerde gegevens en manifest in {processed}{label}")
 
 
 raw_option = click.option("--raw", type=click.Path(file_okay=False, path_type=Path),
@@ -163,14 +167,36 @@ def ingest(raw: Path, processed: Path, config_path: Path | None, limit: int) -> 
     """Valideer alle bronnen in RAW en schrijf Parquet en manifest.json naar PROCESSED.
 
     Bij één fout in welke bron ook wordt niets geschreven."""
-    _run_ingest(raw, processed, config_path, limit)
+    from analysis.ingest import ingest as run
+
+    region = _config(config_path)
+    _run_pipeline(processed, limit, lambda clock: run(raw, processed, region, progress=clock))
+
+
+model_option = click.option(
+    "--verdeelmodel", "model_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Instellingen van het verdeelmodel (YAML); standaard de meegeleverde voor Haaglanden.")
 
 
 @main.command()
 @raw_option
 @processed_option
 @config_option
+@model_option
 @limit_option
-def build(raw: Path, processed: Path, config_path: Path | None, limit: int) -> None:
-    """Draai de pijplijn: ingest van RAW naar PROCESSED (rapporten volgen in latere stappen)."""
-    _run_ingest(raw, processed, config_path, limit)
+def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path | None,
+          limit: int) -> None:
+    """Draai de pijplijn: ingest van RAW, dan indicatoren en verdeelmodel naar PROCESSED.
+
+    Schrijft indicatoren.parquet (de indicatortabel) en verdeelmodel_*.parquet (resultaat per
+    gemeente en jaar, regiototalen en de stap-voor-stap-berekening)."""
+    from analysis.build import build as run
+    from analysis.model.config import load_verdeelmodel_config
+
+    region = _config(config_path)
+    try:
+        model = load_verdeelmodel_config(model_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _run_pipeline(processed, limit,
+                  lambda clock: run(raw, processed, region, model, progress=clock)[0])

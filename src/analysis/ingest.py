@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +20,7 @@ from analysis.contracts import CONTRACTS, Contract
 from analysis.demo import DEMO_LABEL
 from analysis.demo import MARKER_FILE as DEMO_MARKER
 from analysis.issues import InputError, Issue
+from analysis.storage import write_all
 from analysis.validate import SourceResult, contract_for_file, validate_source
 
 MANIFEST = "manifest.json"
@@ -144,39 +142,34 @@ def ingest(raw_dir: Path, processed_dir: Path, config: RegionConfig,
         raise InputError(issues)
     demo, demo_warnings = _demo_status(raw_dir, results)
     warnings = sorted([*issues, *demo_warnings], key=Issue.sort_key)
-    processed_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=processed_dir))
-    try:
-        sources = {}
-        for result in results:
+    manifest: dict = {
+        "manifest_versie": 1,
+        "software": f"woonzorgmonitor {__version__}",
+        "demo": demo is not None,
+        "demo_label": DEMO_LABEL if demo is not None else None,
+        "demo_generator": demo,
+        "regio": {"naam": config.naam, "gemeenten": list(config.gemeenten)},
+        "periode": {"van": config.jaar_van, "tot_en_met": config.jaar_tot_en_met},
+        "configuratie": config.bron,
+        "bronnen": {},
+        "waarschuwingen": [str(issue) for issue in warnings],
+    }
+
+    def parquet_writer(result: SourceResult) -> Callable[[Path], None]:
+        def write(path: Path) -> None:
             assert result.frame is not None
-            output = staging / f"{result.contract.id}.parquet"
-            result.frame.to_parquet(output, index=False, engine="pyarrow")
-            sources[result.contract.id] = _source_entry(result, output)
+            result.frame.to_parquet(path, index=False, engine="pyarrow")
+            manifest["bronnen"][result.contract.id] = _source_entry(result, path)
             if progress:
-                progress(f"{result.contract.title}: {len(result.frame):n} rijen → {output.name}")
-        manifest = {
-            "manifest_versie": 1,
-            "software": f"woonzorgmonitor {__version__}",
-            "demo": demo is not None,
-            "demo_label": DEMO_LABEL if demo is not None else None,
-            "demo_generator": demo,
-            "regio": {"naam": config.naam, "gemeenten": list(config.gemeenten)},
-            "periode": {"van": config.jaar_van, "tot_en_met": config.jaar_tot_en_met},
-            "configuratie": config.bron,
-            "bronnen": sources,
-            "waarschuwingen": [str(issue) for issue in warnings],
-        }
-        (staging / MANIFEST).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-            encoding="utf-8")
-        (processed_dir / MANIFEST).unlink(missing_ok=True)
-        for result in results:
-            name = f"{result.contract.id}.parquet"
-            os.replace(staging / name, processed_dir / name)
-        os.replace(staging / MANIFEST, processed_dir / MANIFEST)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+                progress(f"{result.contract.title}: {len(result.frame)} rijen → {path.name}")
+        return write
+
+    def write_manifest(path: Path) -> None:
+        path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)
+                        + "\n", encoding="utf-8")
+
+    writers = {f"{r.contract.id}.parquet": parquet_writer(r) for r in results}
+    write_all(processed_dir, {**writers, MANIFEST: write_manifest}, last=MANIFEST)
     return IngestResult(manifest, tuple(warnings))
 
 
