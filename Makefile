@@ -14,7 +14,7 @@ help:
 	@echo "make report   gevalideerde data (en later rapporten) uit data/raw; demodata als die leeg is"
 	@echo "make test     alle tests"
 	@echo "make lint     ruff"
-	@echo "make docs     docs/data-contracts.md opnieuw genereren uit de contracten"
+	@echo "make docs     docs/data-contracts.md en docs/indicatoren.md opnieuw genereren"
 	@echo "make clean    verwijder .venv en gegenereerde bestanden"
 
 setup: system-packages $(VENV)/.installed
@@ -51,6 +51,7 @@ lint: setup
 
 docs: setup
 	$(BIN)/python -m analysis.contracts.docs > docs/data-contracts.md
+	$(BIN)/python -m analysis.indicators.docs > docs/indicatoren.md
 
 clean:
 	rm -rf $(VENV) build reports/*.pdf reports/*.html reports/*.docx

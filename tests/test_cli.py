@@ -78,3 +78,10 @@ def test_demo_twice_is_byte_identical_and_builds(cli, tmp_path):
     manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
     assert '"demo": true' in manifest
     assert {p.suffix for p in (tmp_path / "out").iterdir()} == {".parquet", ".json"}
+
+
+def test_indicator_docs_are_current():
+    from analysis.indicators.docs import render_markdown as render_indicators
+
+    current = (ROOT / "docs" / "indicatoren.md").read_text(encoding="utf-8")
+    assert current == render_indicators(), "run `make docs` to regenerate docs/indicatoren.md"
