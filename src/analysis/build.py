@@ -20,30 +20,41 @@ INDICATORS = "indicatoren.parquet"
 MODEL_RESULTS = "verdeelmodel_resultaten.parquet"
 MODEL_REGION = "verdeelmodel_regio.parquet"
 MODEL_TRACE = "verdeelmodel_trace.parquet"
+# The settings the analysis used, kept beside its results so the reports use the same ones.
+REGION_SETTINGS = "instellingen_regio.yml"
+MODEL_SETTINGS = "instellingen_verdeelmodel.yml"
 
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
     indicators: pd.DataFrame
     model: ModelRun
+    region: RegionConfig
+    model_config: VerdeelmodelConfig
 
 
 def analyse(data: ProcessedData, region: RegionConfig, model: VerdeelmodelConfig) -> Analysis:
     """Pure: processed data in, indicator table and model results out."""
     ctx = prepare(data, region, model)
     run = run_model(ctx)
-    return Analysis(indicators=compute_indicators(ctx, run), model=run)
+    return Analysis(indicators=compute_indicators(ctx, run), model=run, region=region,
+                    model_config=model)
 
 
 def write_analysis(result: Analysis, processed_dir: Path) -> None:
     def parquet(frame: pd.DataFrame):
         return lambda path: frame.to_parquet(path, index=False, engine="pyarrow")
 
+    def text(content: str):
+        return lambda path: path.write_text(content, encoding="utf-8")
+
     write_all(processed_dir, {
         INDICATORS: parquet(result.indicators),
         MODEL_RESULTS: parquet(result.model.resultaten),
         MODEL_REGION: parquet(result.model.regio),
         MODEL_TRACE: parquet(result.model.trace),
+        REGION_SETTINGS: text(result.region.tekst),
+        MODEL_SETTINGS: text(result.model_config.tekst),
     })
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +25,7 @@ class RegionConfig:
     jaar_van: int
     jaar_tot_en_met: int
     bron: str
+    tekst: str = field(default="", repr=False, compare=False)  # the settings file as written
 
     @property
     def jaren(self) -> tuple[int, ...]:
@@ -33,21 +35,27 @@ class RegionConfig:
         return codes.labels("gemeenten")[code]
 
 
-def load_config(path: Path | None = None) -> RegionConfig:
-    """Read and validate a region config; without `path` the packaged Haaglanden defaults."""
+def read_settings(path: Path | None, default: str) -> tuple[object, str, str]:
+    """Parsed YAML, a label for messages and the source text of a settings file; without
+    `path` the packaged file `default` from analysis/settings/."""
     if path is None:
-        source = resources.files("analysis").joinpath("settings", DEFAULT_CONFIG)
-        text, label = source.read_text(encoding="utf-8"), f"analysis/settings/{DEFAULT_CONFIG}"
+        source = resources.files("analysis").joinpath("settings", default)
+        text, label = source.read_text(encoding="utf-8"), f"analysis/settings/{default}"
     else:
         try:
             text, label = Path(path).read_text(encoding="utf-8"), str(path)
         except OSError as exc:
             raise ConfigError(f"{path}: kan instellingen niet lezen ({exc.strerror})") from exc
     try:
-        raw = yaml.safe_load(text)
+        return yaml.safe_load(text), label, text
     except yaml.YAMLError as exc:
         raise ConfigError(f"{label}: geen geldige YAML ({exc})") from exc
-    return parse_config(raw, label)
+
+
+def load_config(path: Path | None = None) -> RegionConfig:
+    """Read and validate a region config; without `path` the packaged Haaglanden defaults."""
+    raw, label, text = read_settings(path, DEFAULT_CONFIG)
+    return dataclasses.replace(parse_config(raw, label), tekst=text)
 
 
 def parse_config(raw: object, label: str) -> RegionConfig:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.config import RegionConfig
 from analysis.indicators.context import Context
 from analysis.indicators.table import finish, period_label, roll_up
 
@@ -19,6 +20,15 @@ def _phase_totals(ppm: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return wide.reindex(columns=["opgave", "plan", *HARD], fill_value=0).reset_index()
 
 
+def horizon_phases(ppm: pd.DataFrame, region: RegionConfig) -> pd.DataFrame:
+    """Per gemeente × doelgroep × eenheid the phases over the whole plan horizon, with
+    deliveries counted up to the end of the monitor period (later ones are not yet real)."""
+    ppm = ppm.astype({"gemeente": str, "doelgroep": str, "eenheid": str, "fase": str})
+    realised = ppm[(ppm["fase"] != "opgeleverd") | (ppm["jaar"] <= region.jaar_tot_en_met)]
+    phases = _phase_totals(realised, KEYS)
+    return phases[phases["opgave"] > 0].reset_index(drop=True)
+
+
 def compute(ctx: Context) -> list[pd.DataFrame]:
     ppm = ctx.ppm.astype({"gemeente": str, "doelgroep": str, "eenheid": str, "fase": str})
     region = ctx.region
@@ -30,10 +40,7 @@ def compute(ctx: Context) -> list[pd.DataFrame]:
         [["gemeente", "jaar", "doelgroep", "categorie", "teller", "noemer"]],
         "voortgang_opgeleverd", region)
 
-    # Delivered counts only up to the end of the monitor period; hard plans for every year.
-    realised = ppm[(ppm["fase"] != "opgeleverd") | (ppm["jaar"] <= region.jaar_tot_en_met)]
-    horizon = _phase_totals(realised, KEYS)
-    horizon = horizon[horizon["opgave"] > 0].assign(
+    horizon = horizon_phases(ctx.ppm, region).assign(
         teller=lambda f: f[list(HARD)].sum(axis=1), noemer=lambda f: f["opgave"])
     regional = horizon.groupby(["doelgroep", "eenheid"], as_index=False)[["teller", "noemer"]].sum()
     rows = pd.concat([

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from importlib import resources
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 import pandas as pd
-import yaml
 
 from analysis import codes
-from analysis.config import ConfigError
+from analysis.config import ConfigError, read_settings
 
 DEFAULT_MODEL_CONFIG = "verdeelmodel.yml"
 
@@ -56,6 +55,7 @@ class VerdeelmodelConfig:
     pool_doelgroepen: tuple[str, ...]
     sporen: Mapping[str, str]  # doelgroep → spoor, every doelgroep except 'geen'
     bron: str
+    tekst: str = field(default="", repr=False, compare=False)  # the settings file as written
 
     @property
     def model_doelgroepen(self) -> tuple[str, ...]:
@@ -85,20 +85,8 @@ class VerdeelmodelConfig:
 
 def load_verdeelmodel_config(path: Path | None = None) -> VerdeelmodelConfig:
     """Read and validate the model settings; without `path` the packaged Haaglanden defaults."""
-    if path is None:
-        source = resources.files("analysis").joinpath("settings", DEFAULT_MODEL_CONFIG)
-        text = source.read_text(encoding="utf-8")
-        label = f"analysis/settings/{DEFAULT_MODEL_CONFIG}"
-    else:
-        try:
-            text, label = Path(path).read_text(encoding="utf-8"), str(path)
-        except OSError as exc:
-            raise ConfigError(f"{path}: kan instellingen niet lezen ({exc.strerror})") from exc
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{label}: geen geldige YAML ({exc})") from exc
-    return parse_verdeelmodel_config(raw, label)
+    raw, label, text = read_settings(path, DEFAULT_MODEL_CONFIG)
+    return dataclasses.replace(parse_verdeelmodel_config(raw, label), tekst=text)
 
 
 def parse_verdeelmodel_config(raw: object, label: str) -> VerdeelmodelConfig:

@@ -1,0 +1,47 @@
+"""Document settings from `_quarto.yml`, the one place for them (Quarto reads the same keys,
+so the project stays Quarto-compatible without needing the Quarto binary)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from analysis.config import ConfigError
+
+QUARTO_FILE = "_quarto.yml"
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    title: str        # project.title: the publication series, e.g. "Woonzorgmonitor Haaglanden"
+    lang: str         # lang: document language (hyphenation, captions, Word spelling)
+    papersize: str    # format.typst.papersize: "a4"; used for DOCX as well
+    output_dir: Path  # project.output-dir, absolute: where reports are written
+
+
+def document_settings(project_root: Path) -> DocumentSettings:
+    """Read and check `_quarto.yml` in `project_root`; errors name the file and the key."""
+    path = Path(project_root) / QUARTO_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: kan documentinstellingen niet lezen ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: geen geldige YAML ({exc})") from exc
+
+    def text(*keys: str) -> str:
+        value: object = raw
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{path}: instelling '{'.'.join(keys)}' ontbreekt of is geen tekst")
+        return value.strip()
+
+    return DocumentSettings(
+        title=text("project", "title"),
+        lang=text("lang"),
+        papersize=text("format", "typst", "papersize"),
+        output_dir=(Path(project_root) / text("project", "output-dir")).resolve(),
+    )
