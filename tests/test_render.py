@@ -268,3 +268,14 @@ def test_document_settings_name_file_and_missing_key(tmp_path):
     with pytest.raises(ConfigError, match=re.escape("'format.typst.papersize' ontbreekt")) as info:
         document_settings(tmp_path)
     assert str(tmp_path / "_quarto.yml") in str(info.value)
+
+
+def test_demo_pdf_with_a_table_across_pages(tmp_path):
+    # The demo banner sits on every page; as tagged content it broke PDF/UA tables that
+    # continue on the next page.
+    rows = "\n".join(f"| Rij {i} | {i} |" for i in range(120))
+    markdown = "# Kop\n\n| Naam | Getal |\n|:--|--:|\n" + rows + "\n\n: Lange tabel\n"
+    meta = DocumentMeta(title="T", area="A", period="2021–2025", date=datetime.date(2026, 1, 5),
+                        kind="gemeente", demo=True, toc=False)
+    render_pdf(markdown, tmp_path, meta, tmp_path / "lang.pdf")
+    assert (tmp_path / "lang.pdf").stat().st_size > 0
