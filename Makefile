@@ -5,14 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 RAW := data/raw
 PROCESSED := data/processed
-# Debian packages the pipeline and tests need; installed when missing and run as root.
-DEBIAN_PACKAGES :=
+# Debian packages the pipeline and tests need (Kaleido's browser, pdftotext, SVG for DOCX,
+# fonts); installed when missing and run as root.
+DEBIAN_PACKAGES := chromium poppler-utils librsvg2-bin fonts-liberation2 fonts-dejavu-core
 
-.PHONY: help setup system-packages report demo test lint docs clean
+.PHONY: help setup system-packages report demo test lint docs bench clean
 
 help:
 	@echo "make report   gevalideerde data (en later rapporten) uit data/raw; demodata als die leeg is"
 	@echo "make test     alle tests"
+	@echo "make bench    tijd en piekgeheugen op demodata op landelijke schaal (2 miljoen verhuringen)"
 	@echo "make lint     ruff"
 	@echo "make docs     docs/data-contracts.md en docs/indicatoren.md opnieuw genereren"
 	@echo "make clean    verwijder .venv en gegenereerde bestanden"
@@ -45,6 +47,9 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m analysis.bench
 
 lint: setup
 	$(BIN)/ruff check src tests

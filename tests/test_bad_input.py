@@ -321,3 +321,19 @@ def test_rows_with_wrong_field_count(cli, raw, processed):
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     assert_refused(cli, raw, processed,
                    "svh_voorraad.csv, regel 4: de regel heeft 5 velden, de kopregel heeft er 4")
+
+
+def test_invalid_bytes_after_a_utf8_bom(cli, raw, processed):
+    path = raw / "cbs_kerncijfers.csv"
+    data = path.read_bytes().splitlines(keepends=True)
+    data[3] = data[3].replace(b"50.000", b"50.\xff\xfe00")  # line 4
+    path.write_bytes(b"\xef\xbb\xbf" + b"".join(data))
+    assert_refused(cli, raw, processed,
+                   "FOUT cbs_kerncijfers.csv, regel 4: ongeldige tekens voor tekencodering utf-8")
+
+
+def test_truncated_utf16_file(cli, raw, processed):
+    path = raw / "cbs_kerncijfers.csv"
+    encoded = path.read_text(encoding="utf-8").encode("utf-16")
+    path.write_bytes(encoded[:-1])  # half a character at the end
+    assert_refused(cli, raw, processed, "ongeldige tekens voor tekencodering utf-16")

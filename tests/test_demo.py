@@ -19,6 +19,7 @@ from analysis.demo import (
     DEFAULT_SEED,
     DEMO_LABEL,
     MARKER_FILE,
+    MIN_VERHURINGEN_PER_JAAR,
     PPM_FILE,
     STANDPLAATS_GEMEENTEN,
     VOORRAAD_FILE,
@@ -76,12 +77,16 @@ def lettings(plain) -> pd.DataFrame:
     return _read_lettings(plain[0])
 
 
-@pytest.fixture(scope="module")
-def voorraad(plain) -> pd.DataFrame:
-    df = pd.read_excel(plain[0] / VOORRAAD_FILE, sheet_name="Voorraad", header=2)
+def _read_voorraad(folder: Path) -> pd.DataFrame:
+    df = pd.read_excel(folder / VOORRAAD_FILE, sheet_name="Voorraad", header=2)
     name_to_code = {v: k for k, v in codes.labels("gemeenten").items()}
     df["gemeente"] = df["gemeente"].map(name_to_code)
     return df
+
+
+@pytest.fixture(scope="module")
+def voorraad(plain) -> pd.DataFrame:
+    return _read_voorraad(plain[0])
 
 
 @pytest.fixture(scope="module")
@@ -166,12 +171,16 @@ def test_ppm_and_cbs_encodings(plain):
 # --- calibration -----------------------------------------------------------------------------
 
 
-def test_lettings_per_gemeente_year_equal_mutaties(lettings, voorraad):
+def _assert_lettings_equal_mutaties(lettings: pd.DataFrame, voorraad: pd.DataFrame) -> None:
     counts = lettings.groupby(["gemeente", "jaar"]).size()
     expected = voorraad.set_index(["gemeente", "jaar"])["mutaties"]
     assert len(expected) == len(CONFIG.gemeenten) * len(CONFIG.jaren)
     pd.testing.assert_series_equal(counts.sort_index(), expected.sort_index(),
                                    check_names=False, check_dtype=False)
+
+
+def test_lettings_per_gemeente_year_equal_mutaties(lettings, voorraad):
+    _assert_lettings_equal_mutaties(lettings, voorraad)
     per_year = lettings.groupby("jaar").size()
     assert list(per_year.index) == list(CONFIG.jaren)
     assert per_year.between(8_000, 10_000).all(), per_year.to_dict()
@@ -384,3 +393,77 @@ def test_demo_output_passes_validation(plain):
     assert [str(i) for i in issues if i.is_error] == []
     rows = {result.contract.id: len(result.frame) for result in results}
     assert rows["verhuringen"] == len(_read_lettings(plain[0]))
+
+
+# --- volume (national-scale load tests), checked at a small volume ------------------------------
+
+VOLUME = 2_000  # lettings a year for the region as a whole, a quarter of the calibrated volume
+
+
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory):
+    return _generate(tmp_path_factory.mktemp("scaled"), verhuringen_per_jaar=VOLUME)
+
+
+@pytest.fixture(scope="module")
+def scaled_again(tmp_path_factory):
+    return _generate(tmp_path_factory.mktemp("scaled_again"), verhuringen_per_jaar=VOLUME)
+
+
+def test_volume_keeps_lettings_equal_to_mutaties(scaled):
+    lettings, voorraad = _read_lettings(scaled[0]), _read_voorraad(scaled[0])
+    _assert_lettings_equal_mutaties(lettings, voorraad)
+    assert (voorraad["mutaties"] / voorraad["sociale_huurvoorraad"]).between(0.04, 0.08).all()
+
+
+def test_volume_is_close_to_the_request(scaled):
+    per_year = _read_lettings(scaled[0]).groupby("jaar").size()
+    assert list(per_year.index) == list(CONFIG.jaren)
+    # Years differ as in the calibration (turnover fell after 2021), around the requested volume.
+    assert per_year.between(0.90 * VOLUME, 1.10 * VOLUME).all(), per_year.to_dict()
+    assert abs(per_year.mean() / VOLUME - 1) < 0.03, per_year.to_dict()
+
+
+def test_volume_scales_denominators_and_task_with_the_region(plain, scaled):
+    def totals(folder: Path) -> pd.Series:
+        cbs = pd.read_csv(folder / CBS_FILE, sep=";", encoding="cp1252")
+        ppm = pd.read_csv(folder / PPM_FILE)
+        return pd.Series({"voorraad": _read_voorraad(folder)["sociale_huurvoorraad"].sum(),
+                          "inwoners": cbs["inwoners"].sum(),
+                          "huishoudens": cbs["huishoudens"].sum(),
+                          "opgave": ppm.loc[ppm["fase"] == "opgave", "aantal"].sum()})
+
+    ratio = totals(scaled[0]) / totals(plain[0])
+    lettings_ratio = len(_read_lettings(scaled[0])) / len(_read_lettings(plain[0]))
+    assert ratio.between(0.9 * lettings_ratio, 1.1 * lettings_ratio).all(), ratio.to_dict()
+
+
+def test_volume_output_passes_validation(scaled):
+    results, issues = validate_all(scaled[0], CONFIG)
+    assert [str(i) for i in issues if i.is_error] == []
+    rows = {result.contract.id: len(result.frame) for result in results}
+    assert rows["verhuringen"] == len(_read_lettings(scaled[0]))
+
+
+def test_volume_runs_are_byte_identical(scaled, scaled_again):
+    _assert_identical(scaled, scaled_again)
+
+
+def test_marker_records_a_chosen_volume_only(plain, scaled):
+    marker = json.loads((scaled[0] / MARKER_FILE).read_text(encoding="utf-8"))
+    assert marker["verhuringen_per_jaar"] == VOLUME
+    assert "verhuringen_per_jaar" not in json.loads(
+        (plain[0] / MARKER_FILE).read_text(encoding="utf-8"))
+
+
+def test_volume_below_the_minimum_is_refused(tmp_path):
+    with pytest.raises(DemoError, match=str(MIN_VERHURINGEN_PER_JAAR)):
+        generate_demo(tmp_path / "out", verhuringen_per_jaar=MIN_VERHURINGEN_PER_JAAR - 1)
+    assert not (tmp_path / "out").exists()
+
+
+def test_volume_on_the_command_line(cli, tmp_path, scaled):
+    result = cli("demo", "--out", tmp_path, "--verhuringen-per-jaar", VOLUME)
+    assert result.exit_code == 0, result.output
+    for name in ALL_FILES:
+        assert (tmp_path / name).read_bytes() == (scaled[0] / name).read_bytes(), name

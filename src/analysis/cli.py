@@ -79,15 +79,22 @@ def main() -> None:
               help="GeoJSON met CBS-wijken (statcode, gmCode) voor de wijkcodes van woningen; "
                    "standaard OUT/geo/*wijk*.geojson als dat bestaat.")
 @click.option("--seed", type=int, default=None, help="Startwaarde van de toevalsgenerator.")
+@click.option("--verhuringen-per-jaar", "verhuringen_per_jaar", type=click.IntRange(min=1),
+              default=None,
+              help="Schaal de regio op tot ongeveer zoveel verhuringen per jaar (bijvoorbeeld "
+                   "400000 voor een landelijke belastingtest); voorraad, CBS-cijfers en "
+                   "woonopgave schalen mee. Standaard het Haaglandse volume (± 8.800).")
 @config_option
-def demo(out_dir: Path, wijken: Path | None, seed: int | None, config_path: Path | None) -> None:
+def demo(out_dir: Path, wijken: Path | None, seed: int | None,
+         verhuringen_per_jaar: int | None, config_path: Path | None) -> None:
     """Schrijf de deterministische demodataset (DEMO — synthetische gegevens) naar OUT."""
     from analysis.demo import DEFAULT_SEED, DemoError, generate_demo
 
     clock = _Clock()
     try:
         result = generate_demo(out_dir, config=_config(config_path), wijken=wijken,
-                               seed=DEFAULT_SEED if seed is None else seed, progress=clock)
+                               seed=DEFAULT_SEED if seed is None else seed,
+                               verhuringen_per_jaar=verhuringen_per_jaar, progress=clock)
     except DemoError as exc:
         raise click.ClickException(str(exc)) from exc
     for note in result.notes:
@@ -178,18 +185,78 @@ model_option = click.option(
     help="Instellingen van het verdeelmodel (YAML); standaard de meegeleverde voor Haaglanden.")
 
 
+class _ProgressBar:
+    """A progress bar over the notebooks, with a line per document that failed."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label="Rapporten maken", file=sys.stderr,
+                                     show_pos=True, item_show_func=lambda name: name or "")
+        self.bar.__enter__()
+
+    def advance(self, outcome) -> None:
+        self.bar.update(1, outcome.job.name)
+        if outcome.error:
+            click.echo(f"\nFOUT in notebook {outcome.error}", err=True)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _gemeente_codes(values: tuple[str, ...], region: RegionConfig) -> tuple[str, ...] | None:
+    from analysis import codes
+
+    if not values:
+        return None
+    found = []
+    for value in values:
+        code = codes.gemeente_lookup().get(codes.name_key(value))
+        if code not in region.gemeenten:
+            raise click.BadParameter(f"'{value}' is geen gemeente van regio {region.naam}",
+                                     param_hint="--gemeente")
+        found.append(code)
+    return tuple(found)
+
+
+def _doelgroep_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    from analysis import codes
+    from analysis.parsing import code_parser
+
+    parse = code_parser("doelgroepen")
+    found = tuple(parse(value, ",") for value in values)
+    unknown = [v for v, c in zip(values, found, strict=True)
+               if c not in codes.codes("doelgroepen") or c == "geen"]
+    if unknown:
+        raise click.BadParameter(f"onbekende doelgroep {', '.join(unknown)}",
+                                 param_hint="--doelgroep")
+    return found or None
+
+
 @main.command()
 @raw_option
 @processed_option
 @config_option
 @model_option
 @limit_option
+@click.option("--gemeente", "gemeenten", multiple=True, metavar="NAAM_OF_CODE",
+              help="Maak alleen de bijlage voor deze gemeente (herhaalbaar).")
+@click.option("--doelgroep", "doelgroepen", multiple=True, metavar="CODE_OF_NAAM",
+              help="Maak alleen het blad voor deze doelgroep (herhaalbaar).")
+@click.option("--alleen-data", is_flag=True,
+              help="Alleen ingest, indicatoren en verdeelmodel; geen rapporten.")
 def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path | None,
-          limit: int) -> None:
-    """Draai de pijplijn: ingest van RAW, dan indicatoren en verdeelmodel naar PROCESSED.
+          limit: int, gemeenten: tuple[str, ...], doelgroepen: tuple[str, ...],
+          alleen_data: bool) -> None:
+    """Draai de hele pijplijn: van RAW naar PROCESSED en de rapporten in reports/.
 
-    Schrijft indicatoren.parquet (de indicatortabel) en verdeelmodel_*.parquet (resultaat per
-    gemeente en jaar, regiototalen en de stap-voor-stap-berekening)."""
+    Schrijft de gevalideerde data, de indicatortabel (indicatoren.parquet) en het verdeelmodel
+    (verdeelmodel_*.parquet) naar PROCESSED, en dan de regionale analyse (PDF, HTML), de
+    bijlage per gemeente (PDF, DOCX), een blad per doelgroep (PDF, HTML), de data-exports en
+    reports/index.html. Met --gemeente of --doelgroep alleen die documenten. Als een document
+    mislukt, worden de andere toch gemaakt en eindigt het commando met code 1."""
     from analysis.build import build as run
     from analysis.model.config import load_verdeelmodel_config
 
@@ -198,5 +265,24 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
         model = load_verdeelmodel_config(model_path)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    selection_gemeenten = _gemeente_codes(gemeenten, region)
+    selection_doelgroepen = _doelgroep_codes(doelgroepen)
     _run_pipeline(processed, limit,
                   lambda clock: run(raw, processed, region, model, progress=clock)[0])
+    if alleen_data:
+        return
+    from analysis.report.pipeline import Selection, publish
+
+    selection = Selection(regio=not (gemeenten or doelgroepen),
+                          gemeenten=selection_gemeenten or (() if doelgroepen else None),
+                          doelgroepen=selection_doelgroepen or (() if gemeenten else None))
+    clock, bar = _Clock(), _ProgressBar()
+    try:
+        published = publish(Path.cwd(), processed, Path("build"), selection, progress=bar)
+    finally:
+        bar.finish()
+    for error in published.errors:
+        click.echo(f"FOUT {error}", err=True)
+    clock(f"{len(published.outputs)} bestanden in reports/ ({len(published.errors)} fout(en))")
+    if published.errors:
+        sys.exit(1)

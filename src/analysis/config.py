@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ class RegionConfig:
     jaar_van: int
     jaar_tot_en_met: int
     bron: str
+    korte_namen: Mapping[str, str] = field(default_factory=dict)  # for wide tables
     tekst: str = field(default="", repr=False, compare=False)  # the settings file as written
 
     @property
@@ -33,6 +35,9 @@ class RegionConfig:
 
     def gemeente_naam(self, code: str) -> str:
         return codes.labels("gemeenten")[code]
+
+    def korte_naam(self, code: str) -> str:
+        return self.korte_namen.get(code) or self.gemeente_naam(code)
 
 
 def read_settings(path: Path | None, default: str) -> tuple[object, str, str]:
@@ -88,5 +93,10 @@ def parse_config(raw: object, label: str) -> RegionConfig:
             raise fail(key, f"verwacht een jaartal, gevonden {value!r}")
     if van > tot:
         raise fail("periode", f"'van' ({van}) ligt na 'tot_en_met' ({tot})")
+    short = regio.get("korte_namen") or {}
+    if not isinstance(short, dict) or any(
+            code not in gemeenten or not isinstance(name, str) for code, name in short.items()):
+        raise fail("regio.korte_namen", "verwacht gemeentecode: naam, alleen voor gemeenten "
+                                        "van de regio")
     return RegionConfig(naam=naam, gemeenten=tuple(gemeenten), jaar_van=van,
-                        jaar_tot_en_met=tot, bron=label)
+                        jaar_tot_en_met=tot, bron=label, korte_namen=dict(short))

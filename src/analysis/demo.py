@@ -8,6 +8,10 @@ indicatief*): the output looks like Haaglanden but describes no real household, 
 All randomness comes from one `np.random.default_rng(seed)`, drawn in a fixed order (stock,
 CBS, PPM, lettings, and wijk codes last so that a boundary file changes nothing but `wijk_code`).
 Same seed and inputs give byte-identical files.
+
+For load tests the region can be blown up to a chosen number of lettings a year (up to national
+scale): every absolute figure (stock and so mutaties, inhabitants and households, the PPM task)
+is multiplied by one factor, while shares, mixes and rates keep their calibration.
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ PPM_YEARS_AHEAD = 5  # PPM reaches five years past the monitor period (2021–20
 FIXED_TIMESTAMP = datetime(2025, 1, 1, 0, 0, 0)
 
 DEN_HAAG = "GM0518"
+# Smallest volume for `verhuringen_per_jaar`: below it the smallest gemeenten get years without
+# a single letting and the group mixes lose their meaning.
+MIN_VERHURINGEN_PER_JAAR = 1_000
 
 Mix = Mapping[str, float]  # code → relative weight (normalised when drawn)
 Row = dict[str, Any]  # one output row, column → value
@@ -437,15 +444,19 @@ def generate_demo(
     config: RegionConfig | None = None,
     wijken: Path | None = None,
     seed: int = DEFAULT_SEED,
+    verhuringen_per_jaar: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
     """Write the demo raw files into `out_dir` and a DEMO.json marker with their checksums.
 
     `wijken` is a CBS wijk GeoJSON; without it the first `out_dir/geo/*wijk*.geojson` is used,
     and without any the optional wijk_code column stays empty (said in `notes`).
+    `verhuringen_per_jaar` scales the region to about that many lettings a year for the region
+    as a whole (see `region_scale`); None keeps the calibrated Haaglanden volume (≈ 8,800).
     """
     config = config or load_config()
     _check_calibrated(config)
+    scale = region_scale(config, verhuringen_per_jaar)
     out_dir = Path(out_dir)
     result = DemoResult()
     report = progress or (lambda _message: None)
@@ -454,9 +465,9 @@ def generate_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
 
     rng = np.random.default_rng(seed)
-    voorraad = voorraad_rows(config, rng)
-    cbs = cbs_rows(config, rng)
-    ppm = ppm_rows(config, rng)
+    voorraad = voorraad_rows(config, rng, scale)
+    cbs = cbs_rows(config, rng, scale)
+    ppm = ppm_rows(config, rng, scale)
     lettings = letting_columns(config, voorraad, rng)
     lettings["wijk_code"] = draw_wijk_codes(rng, lettings, wijk_codes)
 
@@ -473,7 +484,8 @@ def generate_demo(
         report(f"{name} geschreven")
 
     marker = out_dir / MARKER_FILE
-    _write_marker(marker, seed, result.files, wijk_file if wijk_codes else None)
+    _write_marker(marker, seed, result.files, wijk_file if wijk_codes else None,
+                  verhuringen_per_jaar)
     result.files.append(marker)
     report(f"{MARKER_FILE} geschreven")
     return result
@@ -486,6 +498,28 @@ def _check_calibrated(config: RegionConfig) -> None:
             "de demo is gekalibreerd op de Haaglanden-gemeenten; geen demogegevens voor "
             + ", ".join(missing)
         )
+
+
+def expected_verhuringen_per_jaar(config: RegionConfig) -> float:
+    """Lettings a year the calibration gives for the region, averaged over the period (the
+    trend of stock and mutatiegraad without noise)."""
+    totals = [
+        sum(VOORRAAD_START[g][0] * (1 + VOORRAAD_START[g][1]) ** i * MUTATIEGRAAD[g]
+            for g in config.gemeenten) * MUTATIEGRAAD_JAARFACTOR.get(jaar, 1.0)
+        for i, jaar in enumerate(config.jaren)
+    ]
+    return sum(totals) / len(totals)
+
+
+def region_scale(config: RegionConfig, verhuringen_per_jaar: int | None) -> float:
+    """Factor on every absolute figure so the region lets about `verhuringen_per_jaar` homes a
+    year; 1.0 (the calibrated volume) for None."""
+    if verhuringen_per_jaar is None:
+        return 1.0
+    if verhuringen_per_jaar < MIN_VERHURINGEN_PER_JAAR:
+        raise DemoError(f"verhuringen per jaar moet minstens {MIN_VERHURINGEN_PER_JAAR} zijn, "
+                        f"niet {verhuringen_per_jaar}")
+    return verhuringen_per_jaar / expected_verhuringen_per_jaar(config)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -546,12 +580,15 @@ def _region_wijken(
 # ---------------------------------------------------------------------------------------------
 
 
-def voorraad_rows(config: RegionConfig, rng: np.random.Generator) -> list[Row]:
-    """Stock and mutaties per gemeente and year."""
+def voorraad_rows(config: RegionConfig, rng: np.random.Generator, scale: float = 1.0
+                  ) -> list[Row]:
+    """Stock and mutaties per gemeente and year; `scale` (see `region_scale`) multiplies the
+    stock and so the mutaties, and draws the same random numbers as 1.0."""
     rows: list[Row] = []
     for gemeente in sorted(config.gemeenten):
         start, groei = VOORRAAD_START[gemeente]
-        stock = start * (1 + rng.normal(0, START_RUIS))  # the table is rounded: unround it
+        # The table is rounded: unround it with a little noise.
+        stock = start * scale * (1 + rng.normal(0, START_RUIS))
         for jaar in config.jaren:
             if jaar != config.jaar_van:
                 stock *= 1 + groei + rng.normal(0, VOORRAAD_RUIS)
@@ -562,12 +599,12 @@ def voorraad_rows(config: RegionConfig, rng: np.random.Generator) -> list[Row]:
     return rows
 
 
-def cbs_rows(config: RegionConfig, rng: np.random.Generator) -> list[Row]:
+def cbs_rows(config: RegionConfig, rng: np.random.Generator, scale: float = 1.0) -> list[Row]:
     """Inhabitants and households per gemeente and year (smooth trend from a jittered start)."""
     rows: list[Row] = []
     for gemeente in sorted(config.gemeenten):
         inwoners, groei, grootte = INWONERS_START[gemeente]
-        inwoners *= 1 + rng.normal(0, START_RUIS / 3)
+        inwoners *= scale * (1 + rng.normal(0, START_RUIS / 3))
         grootte *= 1 + rng.normal(0, START_RUIS / 3)
         for i, jaar in enumerate(config.jaren):
             n = inwoners * (1 + groei) ** i
@@ -577,7 +614,7 @@ def cbs_rows(config: RegionConfig, rng: np.random.Generator) -> list[Row]:
     return rows
 
 
-def ppm_rows(config: RegionConfig, rng: np.random.Generator) -> list[Row]:
+def ppm_rows(config: RegionConfig, rng: np.random.Generator, scale: float = 1.0) -> list[Row]:
     """Task, deliveries (up to the last monitor year) and current pipeline per group."""
     fasen = codes.codes("ppm_fasen")
     last = config.jaar_tot_en_met
@@ -590,15 +627,16 @@ def ppm_rows(config: RegionConfig, rng: np.random.Generator) -> list[Row]:
                 continue
             realisatie = REALISATIE[doelgroep]
             for jaar in years:
-                opgave = round(base * (OPGAVE_GROEI if jaar >= OPGAVE_GROEI_VANAF else 1.0))
+                growth = OPGAVE_GROEI if jaar >= OPGAVE_GROEI_VANAF else 1.0
+                opgave = round(base * scale * growth)
                 aantallen = {"opgave": opgave}
                 if jaar <= last:
                     aantallen["opgeleverd"] = int(rng.poisson(opgave * realisatie))
                 for fase, fractions in PIJPLIJN.items():
                     fraction = fractions.get(jaar - last)
                     if fraction is not None:
-                        scale = realisatie if fase in SCHAAL_MET_REALISATIE else 1.0
-                        aantallen[fase] = int(rng.poisson(opgave * fraction * scale))
+                        factor = realisatie if fase in SCHAAL_MET_REALISATIE else 1.0
+                        aantallen[fase] = int(rng.poisson(opgave * fraction * factor))
                 for fase in fasen:  # code-list order: opgave, plan, ..., opgeleverd
                     if fase in aantallen:
                         rows.append({"gemeente": gemeente, "doelgroep": doelgroep, "jaar": jaar,
@@ -802,6 +840,11 @@ def _letting_ids(datum: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 
+def _format_date(day: np.datetime64) -> str:
+    iso = str(day)  # yyyy-mm-dd
+    return f"{iso[8:10]}-{iso[5:7]}-{iso[0:4]}"
+
+
 def _format_cent(cent: int) -> str:
     euros, cents = divmod(int(cent), 100)
     return f"{euros},{cents:02d}"
@@ -811,14 +854,20 @@ def _write_verhuringen(path: Path, lettings: Mapping[str, np.ndarray]) -> None:
     """`;`-separated, UTF-8 with BOM, CRLF, dd-mm-yyyy and decimal comma: as Excel saves it."""
     names = [c.name for c in verhuringen.CONTRACT.columns]
     cells = dict(lettings)
-    cells["datum_verhuring"] = np.array(
-        [f"{d[8:10]}-{d[5:7]}-{d[0:4]}" for d in lettings["datum"].astype(str)], dtype=object)
-    cells["kale_huur"] = np.array([_format_cent(c) for c in lettings["kale_huur"]], dtype=object)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(names)
-    writer.writerows(zip(*(cells[n] for n in names), strict=True))
-    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    cells["datum_verhuring"] = _format_each_distinct(lettings["datum"], _format_date)
+    cells["kale_huur"] = _format_each_distinct(lettings["kale_huur"], _format_cent)
+    # Streamed to the file rather than built in memory: at national scale the text is ~270 MB.
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(names)
+        writer.writerows(zip(*(cells[n] for n in names), strict=True))
+
+
+def _format_each_distinct(values: np.ndarray, format_one: Callable[[Any], str]) -> np.ndarray:
+    """`format_one` applied per distinct value (a few thousand dates or rents, not millions of
+    rows); the strings come back as an object array in the order of `values`."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return np.array([format_one(v) for v in distinct], dtype=object)[inverse]
 
 
 def _write_voorraad(path: Path, rows: Sequence[Row]) -> None:
@@ -888,8 +937,10 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _write_marker(path: Path, seed: int, files: Sequence[Path], wijk_file: Path | None) -> None:
-    """DEMO.json: tells ingest (and every report) that these inputs are synthetic."""
+def _write_marker(path: Path, seed: int, files: Sequence[Path], wijk_file: Path | None,
+                  verhuringen_per_jaar: int | None = None) -> None:
+    """DEMO.json: tells ingest (and every report) that these inputs are synthetic. The volume is
+    only recorded when it was chosen, so the calibrated demo keeps its bytes."""
     marker = {
         "demo": True,
         "label": DEMO_LABEL,
@@ -899,6 +950,8 @@ def _write_marker(path: Path, seed: int, files: Sequence[Path], wijk_file: Path 
         "wijkgrenzen": Path(wijk_file).name if wijk_file is not None else None,
         "bestanden": {p.name: sha256(p) for p in files},
     }
+    if verhuringen_per_jaar is not None:
+        marker["verhuringen_per_jaar"] = verhuringen_per_jaar
     text = json.dumps(marker, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     path.write_bytes(text.encode("utf-8"))
 
@@ -907,9 +960,12 @@ __all__ = [
     "DEFAULT_SEED",
     "DEMO_LABEL",
     "MARKER_FILE",
+    "MIN_VERHURINGEN_PER_JAAR",
     "DemoError",
     "DemoResult",
+    "expected_verhuringen_per_jaar",
     "generate_demo",
     "load_wijken",
+    "region_scale",
     "verhuringen_file",
 ]

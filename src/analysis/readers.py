@@ -16,12 +16,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.contracts import Contract
 from analysis.issues import InputError, Issue
 
 HEADER_SEARCH_ROWS = 30
+CHUNK_ROWS = 50_000  # rows per chunk when collecting CSV rows into columns
 DELIMITERS = (";", ",", "\t")
 UNSUPPORTED_DELIMITERS = ("|", ":", " ")
 DELIMITER_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab", "|": "verticale streep",
@@ -93,24 +95,29 @@ def read_table(path: Path, contract: Contract) -> RawTable:
     return _read_csv(path, data, contract, facts)
 
 
+def _decode_as(path: Path, data: bytes, encoding: str, skip: int = 0) -> str:
+    """Decode with one encoding; a byte that does not fit is an issue naming its line."""
+    try:
+        return data[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: skip + exc.start].count(b"\n") + 1
+        raise InputError([Issue(path.name, f"ongeldige tekens voor tekencodering {encoding} "
+                                           "(beschadigd of afgebroken bestand?)", row=line,
+                                expected="UTF-8, UTF-16 of Windows-1252")]) from exc
+
+
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return _decode_as(path, data, "utf-16"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        return _decode_as(path, data, "utf-8", skip=3), "utf-8-sig"
     if b"\x00" in data[:4096]:
         raise InputError([Issue(path.name, "dit is een binair bestand, geen tekst of tabel; "
                                            "lever een CSV- of XLSX-bestand aan")])
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError([Issue(path.name, "onbekende tekencodering; verwacht UTF-8 of "
-                                           "Windows-1252", row=line)]) from exc
+        return _decode_as(path, data, "cp1252"), "cp1252"
 
 
 def _header_score(row: list, known: dict[str, str]) -> int:
@@ -140,8 +147,19 @@ def _no_header_issue(path: Path, contract: Contract, first_line: str) -> Issue:
                  expected=f"een kopregel met {expected}")
 
 
+def _head_lines(text: str, count: int) -> list[str]:
+    """`text.splitlines()[:count]` without splitting all of a large file: split a growing prefix
+    until it holds more than `count` lines (then the first `count` are complete)."""
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > count or size >= len(text):
+            return lines[:count]
+        size *= 4
+
+
 def _sample_rows(text: str, delimiter: str) -> list[list[str]]:
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    sample = "\n".join(_head_lines(text, HEADER_SEARCH_ROWS))
     try:
         return list(csv.reader(io.StringIO(sample), delimiter=delimiter))
     except csv.Error:
@@ -168,18 +186,56 @@ def _read_csv(path: Path, data: bytes, contract: Contract, facts: dict) -> RawTa
         first_line = next((line for line in text.splitlines() if line.strip()), "")
         raise InputError([_no_header_issue(path, contract, first_line)])
     header_index = -neg_index
-    return _collect_csv_rows(path, text, delimiter, header_index, encoding, facts)
+    return _collect_csv_rows(path, data, text, delimiter, header_index, encoding, facts)
 
 
-def _collect_csv_rows(path: Path, text: str, delimiter: str, header_index: int, encoding: str,
-                      facts: dict) -> RawTable:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+class _Columns:
+    """Accepted CSV rows, kept per column. The csv module makes a new string for every cell, and
+    an export repeats a few codes millions of times: equal cells of a chunk of rows are made to
+    share one string, which for two million lettings saves gigabytes."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self._pending: list[list[str]] = []
+        self._parts: list[list[np.ndarray]] = [[] for _ in range(width)]
+
+    def append(self, row: list[str]) -> None:
+        self._pending.append(row)
+        if len(self._pending) >= CHUNK_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        block = np.empty((len(self._pending), self.width), dtype=object)
+        block[:] = self._pending  # rows have `width` cells each: one cell per element
+        self._pending = []
+        for position, parts in enumerate(self._parts):
+            codes, uniques = pd.factorize(block[:, position])  # only strings: no missing codes
+            parts.append(uniques.take(codes))
+
+    def frame(self) -> pd.DataFrame:
+        """The cells as an object frame with one column per header position."""
+        self._flush()
+        columns = {position: np.concatenate(parts) if parts else np.empty(0, dtype=object)
+                   for position, parts in enumerate(self._parts)}
+        return pd.DataFrame(columns, columns=range(self.width), dtype=object, copy=False)
+
+
+def _collect_csv_rows(path: Path, data: bytes, text: str, delimiter: str, header_index: int,
+                      encoding: str, facts: dict) -> RawTable:
+    # The rows are read from the bytes, decoded again as a stream, rather than from `text`:
+    # io.StringIO(text) holds four bytes per character (over 1 GB for a national export).
+    # `_decode` has already checked that the whole file decodes with this encoding.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
     issues: list[Issue] = []
     headers: list[str] = []
     header_line = 0
-    rows: list[list[str]] = []
+    collected = _Columns(0)
     numbers: list[int] = []
     ends_with_newline = text.endswith(("\n", "\r"))
+    last_line = None if ends_with_newline else text.count("\n") + 1
     previous_end = 0
     record = -1
     while True:
@@ -194,15 +250,17 @@ def _collect_csv_rows(path: Path, text: str, delimiter: str, header_index: int, 
             break
         start, previous_end = previous_end + 1, reader.line_num
         record += 1
-        if record < header_index or not any(cell.strip() for cell in row):
+        # any(map(...)) rather than a generator: this runs for each of millions of rows.
+        if record < header_index or not any(map(str.strip, row)):
             continue
         if record == header_index:
             headers, header_line = [cell.strip() for cell in row], start
+            collected = _Columns(len(headers))
             continue
-        if len(row) > len(headers) and not any(cell.strip() for cell in row[len(headers):]):
+        if len(row) > len(headers) and not any(map(str.strip, row[len(headers):])):
             row = row[: len(headers)]
         if len(row) != len(headers):
-            at_end = not ends_with_newline and reader.line_num == text.count("\n") + 1
+            at_end = reader.line_num == last_line
             if len(row) < len(headers) and at_end:
                 message = (f"de laatste regel is afgebroken: {len(row)} van de {len(headers)} "
                            "velden (bestand onvolledig?)")
@@ -211,11 +269,10 @@ def _collect_csv_rows(path: Path, text: str, delimiter: str, header_index: int, 
                            f"{len(headers)}")
             issues.append(Issue(path.name, message, row=start))
             continue
-        rows.append(row)
+        collected.append(row)
         numbers.append(start)
-    cells = pd.DataFrame(rows, columns=range(len(headers)), dtype=object)
     return RawTable(path=path, sheet=None, header_row=header_line, headers=tuple(headers),
-                    cells=cells, row_numbers=tuple(numbers),
+                    cells=collected.frame(), row_numbers=tuple(numbers),
                     decimal="," if delimiter in (";", "\t") else ".",
                     encoding=encoding, delimiter=delimiter, issues=tuple(issues), **facts)
 

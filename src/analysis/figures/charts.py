@@ -1,0 +1,302 @@
+"""Chart factories in the house style; each returns a plotly Figure.
+
+Data comes in the shape a notebook has after a pivot: a Series with one value per category
+(gemeente, doelgroep), or a DataFrame with the categories or years as index and one column per
+series. Title, unit and source come from the indicator catalogue when `indicator` is given;
+`title`, `unit` and `source` (the bron, e.g. "PPM woonopgave") override it or replace it.
+Alt text is not part of a figure: the caller gives it to the renderer.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis.figures.style import (
+    BLACK,
+    BLUE,
+    LABEL_CHARS,
+    PAD,
+    PALETTE,
+    SKY_BLUE,
+    SMALL_FONT_SIZE,
+    VERMILLION,
+    ChartText,
+    bar_labels,
+    category_axis,
+    chart_text,
+    finish,
+    text_width,
+    value_axis,
+    value_with_unit,
+    wrap,
+)
+from analysis.tables import MISSING
+
+ROW_HEIGHT = 30  # px per bar in horizontal charts: 9 gemeenten or 19 doelgroepen both fit
+EXTRA_LINE = 14  # px per extra line of a wrapped category label
+VALUE_LABEL_MARGIN = 64  # room right of the longest bar for its value label
+LEFT_NUMERIC = 72  # y tick labels ("10.000") and the rotated axis title
+LABEL_ROOM = 0.15  # share of the value range added for labels outside diverging bars
+
+
+def _labels(index: pd.Index) -> list[str]:
+    """Category labels as text (years as '2024'), long ones wrapped over at most 3 lines."""
+    return [wrap(str(label), LABEL_CHARS, max_lines=3) for label in index]
+
+
+def _rows_height(labels: list[str]) -> int:
+    """Plot height that gives every bar a row high enough for the longest wrapped label
+    (plotly gives all categories the same height)."""
+    extra_lines = max((label.count("<br>") for label in labels), default=0)
+    return len(labels) * (ROW_HEIGHT + EXTRA_LINE * extra_lines)
+
+
+def _left_margin(labels: list[str]) -> int:
+    return text_width(labels) + 2 * PAD
+
+
+def _check_series_count(data: pd.DataFrame) -> None:
+    if data.shape[1] > len(PALETTE):
+        raise ValueError(f"{data.shape[1]} reeksen, de huisstijl heeft {len(PALETTE)} kleuren: "
+                         "voeg kleine groepen samen tot 'Overig'")
+
+
+def _hover(category: str, value: str, unit: str, *, series: str | None = None) -> str:
+    """Hover text 'series<br>category: value unit' without plotly's trace box."""
+    head = f"{series}<br>" if series else ""
+    return f"{head}%{{{category}}}: {value_with_unit(unit, value)}<extra></extra>"
+
+
+def bar_per_gemeente(
+    values: pd.Series,
+    *,
+    indicator: str | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+    highlight: str | None = None,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    sort: bool = True,
+) -> go.Figure:
+    """Horizontal bars, one per index label (gemeente), largest on top, value at each bar.
+
+    highlight: the label drawn dark (the gemeente of an appendix), the others light.
+    reference: a dashed line at this value (e.g. 30 for the mutatiegrens), with `reference_label`
+        above it.
+    """
+    text = chart_text(indicator, title, unit, source)
+    if highlight is not None and highlight not in map(str, values.index):
+        raise KeyError(f"{highlight!r} staat niet in de gegevens")
+    if sort:
+        values = values.sort_values(ascending=False)
+    labels = _labels(values.index)
+    colours = [BLUE if highlight in (None, str(name)) else SKY_BLUE for name in values.index]
+    fig = go.Figure(go.Bar(
+        x=values.to_numpy(), y=labels, orientation="h", marker_color=colours,
+        text=bar_labels(values, text.unit), textposition="outside", cliponaxis=False,
+        hovertemplate=_hover("y", "x", text.unit),
+    ))
+    _mark_missing(fig, values, labels)
+    fig.update_xaxes(value_axis(text.unit))
+    fig.update_yaxes(category_axis(labels), autorange="reversed")
+    if reference is not None:
+        _reference_line(fig, reference, reference_label, categories=len(labels),
+                        horizontal=True)
+    return finish(fig, text, margin_left=_left_margin(labels), margin_right=VALUE_LABEL_MARGIN,
+                  plot_height=_rows_height(labels))
+
+
+def _mark_missing(fig: go.Figure, values: pd.Series, labels: list[str]) -> None:
+    """'–' at zero for categories without a value, so that no bar is not read as 0.
+    Annotations, not a trace: they leave the axis range alone."""
+    for label, missing in zip(labels, values.isna(), strict=True):
+        if missing:
+            fig.add_annotation(text=MISSING, x=0, y=label, xref="x", yref="y", xanchor="left",
+                               xshift=4, showarrow=False)
+
+
+def _reference_line(fig: go.Figure, value: float, label: str | None, *, categories: int,
+                    horizontal: bool) -> None:
+    """A dashed line at `value` across all categories, labelled at its end.
+
+    Drawn between grid and data so that it never hides a bar or value label. Plotly draws that
+    layer only for shapes on both data axes (a 'paper' shape goes below the grid, a 'domain'
+    one fails), so the line spans the category positions -0.5 … categories - 0.5.
+    """
+    across = {"type": "line", "layer": "between", "xref": "x", "yref": "y",
+              "line": {"color": BLACK, "width": 1.5, "dash": "dash"}}
+    font = {"size": SMALL_FONT_SIZE}
+    if horizontal:  # categories down the side, value along x: a vertical line
+        fig.add_shape(**across, x0=value, x1=value, y0=-0.5, y1=categories - 0.5)
+        if label:
+            fig.add_annotation(text=label, x=value, xref="x", y=1, yref="paper",
+                               yanchor="bottom", showarrow=False, font=font)
+    else:
+        fig.add_shape(**across, y0=value, y1=value, x0=-0.5, x1=categories - 0.5)
+        if label:
+            fig.add_annotation(text=label, y=value, yref="y", x=1, xref="paper",
+                               xanchor="right", yanchor="bottom", showarrow=False, font=font)
+
+
+def grouped_bar(
+    data: pd.DataFrame,
+    *,
+    indicator: str | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+    stacked: bool = False,
+    horizontal: bool = False,
+) -> go.Figure:
+    """Bars per category (index: gemeenten or years), one colour per column (e.g. doelgroep).
+
+    stacked: one bar per category with the columns stacked, instead of side by side.
+    horizontal: categories down the side, in index order; use it for gemeente names.
+    """
+    text = chart_text(indicator, title, unit, source)
+    _check_series_count(data)
+    labels = _labels(data.index)
+    value, category = ("x", "y") if horizontal else ("y", "x")
+    fig = go.Figure([
+        go.Bar(name=str(column), orientation="h" if horizontal else "v",
+               **{value: data[column].to_numpy(), category: labels},
+               hovertemplate=_hover(category, value, text.unit, series=str(column)))
+        for column in data.columns
+    ])
+    fig.update_layout(barmode="stack" if stacked else "group", bargap=0.25, bargroupgap=0.05)
+    return _finish_bars(fig, text, labels, horizontal=horizontal, legend=data.shape[1] > 1)
+
+
+def _finish_bars(fig: go.Figure, text, labels: list[str], *, horizontal: bool,
+                 legend: bool) -> go.Figure:
+    if horizontal:
+        fig.update_xaxes(value_axis(text.unit))
+        fig.update_yaxes(category_axis(labels), autorange="reversed")
+        return finish(fig, text, margin_left=_left_margin(labels), legend=legend,
+                      plot_height=_rows_height(labels))
+    fig.update_yaxes(value_axis(text.unit), rangemode="tozero")
+    fig.update_xaxes(category_axis(labels))
+    return finish(fig, text, margin_left=LEFT_NUMERIC, legend=legend)
+
+
+def over_years(
+    data: pd.DataFrame | pd.Series,
+    *,
+    indicator: str | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+    kind: Literal["line", "bar"] = "line",
+    reference: float | None = None,
+    reference_label: str | None = None,
+) -> go.Figure:
+    """A development over the years in the index; one line (or bar colour) per column.
+
+    reference: a dashed horizontal line at this value (e.g. 30, the mutatiegrens), labelled
+        `reference_label` at its right end.
+    """
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    if kind == "bar":
+        fig = grouped_bar(frame, indicator=indicator, title=title, unit=unit, source=source)
+    else:
+        fig = _lines(frame, chart_text(indicator, title, unit, source))
+    if reference is not None:
+        _reference_line(fig, reference, reference_label, categories=len(frame),
+                        horizontal=False)
+    return fig
+
+
+def _lines(frame: pd.DataFrame, text: ChartText) -> go.Figure:
+    _check_series_count(frame)
+    labels = _labels(frame.index)
+    fig = go.Figure([
+        go.Scatter(name=str(column), x=labels, y=frame[column].to_numpy(), mode="lines+markers",
+                   line={"width": 2.5}, marker={"size": 7},
+                   hovertemplate=_hover("x", "y", text.unit, series=str(column)))
+        for column in frame.columns
+    ])
+    fig.update_yaxes(value_axis(text.unit), rangemode="tozero")
+    fig.update_xaxes(category_axis(labels))
+    return finish(fig, text, margin_left=LEFT_NUMERIC, legend=frame.shape[1] > 1)
+
+
+def diverging_bar(
+    values: pd.Series,
+    *,
+    indicator: str | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+    labels: tuple[str, str] = ("Positief saldo", "Negatief saldo"),
+) -> go.Figure:
+    """Horizontal bars right and left of zero (a saldo per gemeente), from high to low.
+
+    labels: legend names of the positive and the negative bars.
+    """
+    text = chart_text(indicator, title, unit, source)
+    values = values.sort_values(ascending=False)
+    names = _labels(values.index)
+    positive, negative = (values >= 0).to_numpy(), (values < 0).to_numpy()
+    fig = go.Figure([
+        go.Bar(name=name, x=values.to_numpy()[mask],
+               y=[label for label, keep in zip(names, mask, strict=True) if keep],
+               orientation="h", marker_color=colour, cliponaxis=False, textposition="outside",
+               text=bar_labels(values[mask], text.unit, signed=True),
+               hovertemplate=_hover("y", "x", text.unit))
+        for name, colour, mask in ((labels[0], BLUE, positive), (labels[1], VERMILLION, negative))
+    ])
+    _mark_missing(fig, values, names)
+    fig.update_xaxes(value_axis(text.unit), range=_padded_range(values))
+    fig.update_yaxes(category_axis(names), autorange="reversed")
+    fig.update_layout(barmode="relative")
+    return finish(fig, text, margin_left=_left_margin(names), legend=True,
+                  margin_right=VALUE_LABEL_MARGIN, plot_height=_rows_height(names))
+
+
+def _padded_range(values: pd.Series) -> list[float]:
+    """Zero and all values, with room on both sides for the labels outside the bars (the
+    left one would otherwise run into the category names)."""
+    low, high = min(values.min(), 0), max(values.max(), 0)
+    pad = LABEL_ROOM * ((high - low) or 1)
+    return [low - pad if low < 0 else 0, high + pad if high > 0 else 0]
+
+
+def progress_bar(
+    data: pd.DataFrame,
+    *,
+    task: str = "Opgave",
+    indicator: str | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+) -> go.Figure:
+    """Progress per category (doelgroep): the other columns stacked, the `task` column a mark.
+
+    Columns in stacking order, e.g. Opgeleverd, In aanbouw, Harde plancapaciteit; and Opgave.
+    """
+    if task not in data.columns:
+        raise KeyError(f"kolom {task!r} (de opgave) ontbreekt")
+    text = chart_text(indicator, title, unit, source)
+    parts = data.drop(columns=task)
+    # Dark to light for done to planned; the task mark takes black.
+    colours = (BLUE, SKY_BLUE, *(c for c in PALETTE if c not in (BLUE, SKY_BLUE, BLACK)))
+    if parts.shape[1] > len(colours):
+        raise ValueError(f"hoogstens {len(colours)} fasen naast de opgave")
+    labels = _labels(data.index)
+    fig = go.Figure([
+        go.Bar(name=str(column), x=parts[column].to_numpy(), y=labels, orientation="h",
+               marker_color=colour, hovertemplate=_hover("y", "x", text.unit, series=str(column)))
+        for column, colour in zip(parts.columns, colours, strict=False)
+    ])
+    fig.add_trace(go.Scatter(
+        name=task, x=data[task].to_numpy(), y=labels, mode="markers",
+        marker={"symbol": "line-ns", "size": ROW_HEIGHT - 6, "color": BLACK,
+                "line": {"width": 3, "color": BLACK}},
+        hovertemplate=_hover("y", "x", text.unit, series=task),
+    ))
+    fig.update_layout(barmode="stack", bargap=0.35)
+    return _finish_bars(fig, text, labels, horizontal=True, legend=True)

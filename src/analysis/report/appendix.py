@@ -1,0 +1,82 @@
+"""Appendices: definitions from the indicator catalogue, sources and provenance from the ingest
+manifest, and the method with the verdeelmodel trace."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import codes
+from analysis.indicators.catalogue import catalogue
+from analysis.report.data import ReportData
+from analysis.tables import fmt_int
+
+
+def glossary(indicators: list[str] | None = None) -> str:
+    """Definitions as a Markdown definition list, in catalogue order."""
+    lines = []
+    for indicator in catalogue().values():
+        if indicators is not None and indicator.id not in indicators:
+            continue
+        lines += [f"**{indicator.titel}**", f":   {indicator.definitie} "
+                  f"Eenheid: {indicator.eenheid}. Bron: {indicator.bron}."
+                  + (f" {indicator.kanttekeningen}" if indicator.kanttekeningen else ""), ""]
+    return "\n".join(lines)
+
+
+def sources_table(data: ReportData) -> pd.DataFrame:
+    """Every input file with its checksum, rows and period, from the ingest manifest."""
+    rows = []
+    for source in data.processed.manifest["bronnen"].values():
+        periode = f"{source['periode']['van']} t/m {source['periode']['tot_en_met']}"
+        for file in source["bestanden"]:
+            rows.append({"Bron": source["titel"], "Bestand": file["naam"],
+                         "Rijen": file["rijen"], "Periode": periode,
+                         "Contract": source["contract_versie"],
+                         "SHA-256 (eerste 16 tekens)": file["sha256"][:16]})
+    return pd.DataFrame(rows)
+
+
+def provenance_text(data: ReportData) -> str:
+    manifest = data.processed.manifest
+    text = (f"De cijfers zijn berekend met {manifest['software']} uit de bestanden hieronder. "
+            f"Elk bestand is gecontroleerd tegen zijn datacontract; de controlegetallen (SHA-256) "
+            f"maken na te gaan dat precies deze bestanden zijn gebruikt. Regio-instellingen: "
+            f"`{manifest['configuratie']}`; verdeelmodel: `{data.model_config.bron}`.")
+    if data.demo:
+        text += (" **Dit zijn demogegevens (DEMO — synthetische gegevens)**, gemaakt door de "
+                 "demogenerator van de Woonzorgmonitor; ze beschrijven geen echte huishoudens, "
+                 "woningen of plannen.")
+    return text
+
+
+def method_text(data: ReportData) -> str:
+    config = data.model_config
+    weights = " + ".join(f"{str(w).replace('.', ',')} × aandeel in de {base.replace('_', ' ')}"
+                         for base, w in config.gewichten.items())
+    pool = ", ".join(codes.labels("doelgroepen")[d].lower() for d in config.pool_doelgroepen)
+    return "\n\n".join([
+        "Het verdeelmodel berekent per jaar hoeveel huishoudens uit de doelgroepen met een "
+        "verdeelafspraak elke gemeente zou huisvesten volgens de drie leidende principes. "
+        "Het model wordt achteraf toegepast op de gerealiseerde instroom.",
+        f"1. **Verdeelsleutel.** Sleutelaandeel = {weights}.",
+        f"2. **Capaciteit.** {fmt_int(100 * config.mutatiegrens)}% van de mutaties, naar beneden "
+        "afgerond, min de woningen die al binnen de grens zijn toegezegd (verhuringen die "
+        "meetellen voor de grens maar niet onder het model vallen, zoals statushouders).",
+        "3. **Herkomstgemeente, tenzij.** Elke gemeente huisvest eerst de huishoudens uit de "
+        "eigen gemeente, tot haar capaciteit.",
+        f"4. **Verdelen.** Wat niet past, plus de regionale pool ({pool} en huishoudens van "
+        "buiten de regio), wordt naar sleutelaandeel verdeeld over gemeenten met ruimte, nooit "
+        "boven hun capaciteit (waterverdeling in rondes).",
+        "5. **Hele huishoudens.** Afronden met de grootste-overschotmethode, zodat de totalen "
+        "precies kloppen.",
+        "6. **Tekort.** Wat nergens past, is een regionaal tekort en wordt apart gemeld.",
+        "De realisatie is het werkelijke aantal verhuringen aan deze doelgroepen per gemeente; "
+        "het saldo is realisatie min taakstelling. Het rekenspoor hieronder laat voor het "
+        "laatste jaar elke stap met de getallen zien.",
+    ])
+
+
+def trace_lines(data: ReportData, jaar: int | None = None) -> list[str]:
+    trace = data.model.trace
+    jaar = jaar or data.region.jaar_tot_en_met
+    return trace.loc[trace["jaar"] == jaar, "tekst"].tolist()

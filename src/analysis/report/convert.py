@@ -1,0 +1,69 @@
+"""Executed notebook → Pandoc Markdown, in two flavours: 'static' (PDF, DOCX: figures as SVG
+files) and 'html' (figures as interactive Plotly divs). Code is never shown; only Markdown cells
+and the outputs of `analysis.report.show` make it into a report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import nbformat
+import plotly.io as pio
+
+from analysis.report.show import META_KEY, PLOTLY_MIME
+
+Flavour = Literal["static", "html"]
+
+
+@dataclass
+class Converted:
+    markdown: str
+    figures: list[tuple[dict, Path]] = field(default_factory=list)  # static images to render
+
+
+def _front_matter(cell) -> bool:
+    return cell.cell_type in ("raw", "markdown") and cell.source.lstrip().startswith("---")
+
+
+def _figure_block(output, flavour: Flavour, resources: Path, converted: Converted) -> str:
+    spec = output["data"][PLOTLY_MIME]
+    meta = output.get("metadata", {}).get(META_KEY, {})
+    alt = meta.get("alt", "").replace('"', "'")
+    caption = meta.get("caption", "")
+    if flavour == "html":
+        from analysis.figures.html import to_div
+
+        div = to_div(pio.from_json(json.dumps(spec)))
+        return (f'::: {{.figuur}}\n```{{=html}}\n<figure role="group" aria-label="{alt}">\n'
+                f"{div}\n<figcaption>{caption}</figcaption>\n</figure>\n```\n:::")
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+    path = resources / f"figuur-{digest}.svg"
+    converted.figures.append((spec, path))
+    return f'![{caption}]({path.name}){{fig-alt="{alt}" alt="{alt}" width=100%}}'
+
+
+def to_markdown(notebook: Path, flavour: Flavour, resources: Path) -> Converted:
+    """Markdown for one executed notebook; static figures are listed, not yet rendered, so that
+    the build can render all of them in one Kaleido session."""
+    nb = nbformat.read(notebook, as_version=4)
+    converted = Converted(markdown="")
+    blocks: list[str] = []
+    for cell in nb.cells:
+        if _front_matter(cell) or cell.cell_type == "raw":
+            continue
+        if cell.cell_type == "markdown":
+            blocks.append(cell.source)
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            data = output.get("data", {})
+            if PLOTLY_MIME in data:
+                blocks.append(_figure_block(output, flavour, resources, converted))
+            elif "text/markdown" in data:
+                blocks.append(data["text/markdown"])
+    converted.markdown = "\n\n".join(block.strip() for block in blocks if block.strip()) + "\n"
+    return converted

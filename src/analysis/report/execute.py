@@ -1,0 +1,75 @@
+"""Run the parameterised notebooks with papermill, several at a time, and say precisely which
+one failed where (notebook, parameters, cell) without stopping the others."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document: a notebook and its parameters; `name` is the output's base name."""
+
+    notebook: Path
+    name: str
+    parameters: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        params = ", ".join(f"{k}={v}" for k, v in self.parameters.items()
+                           if k not in ("processed",))
+        return f"{self.notebook.name} ({params})" if params else self.notebook.name
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    executed: Path | None
+    error: str | None = None
+
+
+def isolated_environment(root: Path) -> dict[str, str]:
+    """Jupyter and IPython write into the home folder; keep them inside the build folder."""
+    env = {name: str(root / folder) for name, folder in (
+        ("JUPYTER_DATA_DIR", "jupyter"), ("IPYTHONDIR", "ipython"),
+        ("MPLCONFIGDIR", "matplotlib"), ("XDG_CACHE_HOME", "cache"),
+        ("XDG_CONFIG_HOME", "config"))}
+    for path in env.values():
+        Path(path).mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def _run(job: Job, out_dir: Path, cwd: Path) -> Outcome:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    executed = out_dir / f"{job.name}.ipynb"
+    try:
+        papermill.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters,
+                                   kernel_name="python3", cwd=str(cwd), progress_bar=False,
+                                   log_output=False, request_save_on_cell_execute=False)
+    except PapermillExecutionError as exc:
+        first_line = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
+        return Outcome(job, None, f"{job.describe()}, cel {exc.cell_index + 1} "
+                                  f"('{first_line[:60]}'): {exc.ename}: {exc.evalue}")
+    except Exception as exc:  # the kernel died or the notebook is unreadable: report, go on
+        return Outcome(job, None, f"{job.describe()}: {type(exc).__name__}: {exc}")
+    return Outcome(job, executed)
+
+
+def execute_all(jobs: Sequence[Job], out_dir: Path, cwd: Path, workers: int = 2,
+                on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Execute every job; results in job order. Failures are outcomes, not exceptions."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.update(isolated_environment(out_dir.parent / "home"))
+    outcomes: dict[int, Outcome] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_run, job, out_dir, cwd): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            outcomes[futures[future]] = future.result()
+            if on_done:
+                on_done(outcomes[futures[future]])
+    return [outcomes[i] for i in range(len(jobs))]

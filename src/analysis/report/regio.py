@@ -1,0 +1,257 @@
+"""Content of the regional annual analysis: tables, chart data and generated text."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import codes
+from analysis.report.data import ReportData
+from analysis.tables import fmt_int, fmt_percent
+
+LIMIT_INDICATOR = "aandeel_mutaties_aandachtsgroepen"
+
+
+def limit_percent(data: ReportData) -> float:
+    return 100 * data.model_config.mutatiegrens
+
+
+def gemeenten_over_limit(data: ReportData, periode: str) -> list[str]:
+    shares = data.values(LIMIT_INDICATOR, periode=periode, gebiedsniveau="gemeente")
+    return [code for code, share in shares.items() if share > limit_percent(data)]
+
+
+def _names(data: ReportData, gemeenten: list[str]) -> str:
+    names = [data.gemeente_name(g) for g in gemeenten]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " en " + names[-1]
+
+
+def key_messages(data: ReportData) -> list[str]:
+    """The summary's key messages, each a sentence with figures from the indicator table."""
+    region, period, last = data.region.naam, data.period, data.last_year
+    lettings = data.values("verhuringen", periode=period)[region]
+    priority = data.values("verhuringen", periode=period, doelgroep="aandachtsgroepen")[region]
+    share = data.values(LIMIT_INDICATOR, periode=period)[region]
+    over = gemeenten_over_limit(data, last)
+    limit = fmt_percent(limit_percent(data), 0)
+    messages = [
+        f"In {period} verhuurden de corporaties in {region} {fmt_int(lettings)} sociale "
+        f"huurwoningen, waarvan {fmt_int(priority)} ({fmt_percent(100 * priority / lettings)}) "
+        "aan huishoudens uit een aandachtsgroep.",
+        f"Van de vrijgekomen woningen ging {fmt_percent(share)} naar aandachtsgroepen die "
+        f"meetellen voor de grens van {limit}.",
+    ]
+    if over:
+        shares = data.values(LIMIT_INDICATOR, periode=last)
+        details = ", ".join(f"{data.gemeente_name(g)} {fmt_percent(shares[g])}" for g in over)
+        messages.append(f"In {last} lag het aandeel boven de {limit}-grens in "
+                        f"{len(over)} gemeente(n): {details}.")
+    else:
+        messages.append(f"In {last} bleef elke gemeente onder de {limit}-grens.")
+    saldo = data.values("saldo", periode=period, doelgroep="verdeelafspraak",
+                        gebiedsniveau="gemeente")
+    most, least = saldo.idxmax(), saldo.idxmin()
+    messages.append(
+        f"Volgens het verdeelmodel huisvestte {data.gemeente_name(most)} in {period} "
+        f"{fmt_int(saldo[most])} huishoudens meer dan haar deel, "
+        f"{data.gemeente_name(least)} {fmt_int(-saldo[least])} minder: de opgave is ongelijk "
+        "verdeeld.")
+    own = data.values("aandeel_eigen_herkomst", periode=period, doelgroep="aandachtsgroepen")
+    messages.append(f"{fmt_percent(own[region])} van de huishoudens uit aandachtsgroepen kwam uit "
+                    "de gemeente waar zij een woning kregen (herkomstgemeente, tenzij).")
+    shortfall = int(data.model.regio["tekort"].sum())
+    messages.append(
+        f"Binnen de {limit}-grens was er in elk jaar genoeg ruimte voor de doelgroepen met een "
+        "verdeelafspraak." if shortfall == 0 else
+        f"Binnen de {limit}-grens was er over de periode geen plaats voor {fmt_int(shortfall)} "
+        "huishoudens met een verdeelafspraak: een regionaal tekort.")
+    return messages
+
+
+def overview_table(data: ReportData) -> pd.DataFrame:
+    """The task at a glance, per gemeente and for the region, last year."""
+    last = data.last_year
+    year = int(last)
+    cbs = data.processed.cbs.astype({"gemeente": str})
+    stock = data.processed.voorraad.astype({"gemeente": str})
+    cbs, stock = cbs[cbs["jaar"] == year].set_index("gemeente"), stock[stock["jaar"] == year
+                                                                         ].set_index("gemeente")
+    frame = pd.DataFrame({
+        "Huishoudens": cbs["huishoudens"],
+        "Sociale huurvoorraad": stock["sociale_huurvoorraad"],
+        "Mutaties": stock["mutaties"],
+    }).reindex(list(data.region.gemeenten))
+    frame.loc[data.region.naam] = frame.sum()
+    frame["Verhuringen aandachtsgroepen"] = data.values(
+        "verhuringen", periode=last, doelgroep="aandachtsgroepen")
+    frame["Aandeel mutaties (grens)"] = data.values(LIMIT_INDICATOR, periode=last)
+    frame.index = [data.gemeente_name(g) for g in frame.index]
+    return frame.rename_axis("Gemeente").reset_index()
+
+
+def limit_table(data: ReportData) -> pd.DataFrame:
+    """Share of mutaties under the limit per gemeente and year, with and without statushouders."""
+    columns = {jaar: data.values(LIMIT_INDICATOR, periode=str(jaar)) for jaar in data.region.jaren}
+    frame = pd.DataFrame(columns)
+    frame.columns = [str(c) for c in frame.columns]
+    frame[f"{data.period} zonder statushouders"] = data.values(
+        "aandeel_mutaties_aandachtsgroepen_zonder_statushouders", periode=data.period)
+    frame.index = [data.gemeente_name(g) for g in frame.index]
+    return frame.rename_axis("Gemeente").reset_index()
+
+
+def inflow_by_group(data: ReportData) -> pd.DataFrame:
+    """Lettings to each doelgroep per gemeente over the period (rows: doelgroep)."""
+    labels = codes.labels("doelgroepen")
+    rows = {}
+    for doelgroep in codes.codes("doelgroepen"):
+        if doelgroep == "geen":
+            continue
+        rows[labels[doelgroep]] = data.values("verhuringen", periode=data.period,
+                                              doelgroep=doelgroep)
+    frame = pd.DataFrame(rows).T.astype(int)
+    frame.columns = [data.short_name(g) for g in frame.columns]
+    return frame.rename_axis("Doelgroep").reset_index()
+
+
+def origin_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
+    """Origin (rows) → destination gemeente (columns) over the period."""
+    t = data.indicators
+    rows = t[(t["indicator"] == "herkomst_bestemming") & (t["periode"] == data.period)
+             & (t["doelgroep"] == doelgroep) & (t["gebiedsniveau"] == "gemeente")]
+    matrix = rows.pivot(index="categorie", columns="gebied", values="waarde")
+    origins = [*data.region.gemeenten, "buiten_regio", "buitenland", "onbekend"]
+    matrix = matrix.reindex(index=origins, columns=list(data.region.gemeenten)).fillna(0)
+    matrix = matrix.astype(int)
+    special = {"buiten_regio": "Buiten de regio", "buitenland": "Buitenland",
+               "onbekend": "Onbekend"}
+    matrix.index = [special.get(o) or data.short_name(o) for o in matrix.index]
+    matrix.columns = [data.short_name(g) for g in matrix.columns]
+    return matrix.rename_axis("Herkomst").reset_index()
+
+
+def housing_task_table(data: ReportData, gemeente: str | None = None) -> pd.DataFrame:
+    """Progress of the housing task per doelgroep (and unit) for the region or one gemeente."""
+    gebied = gemeente or data.region.naam
+    t = data.indicators
+    labels = codes.labels("doelgroepen")
+    units = codes.labels("eenheden")
+
+    def pick(indicator: str, periode: str | None) -> pd.DataFrame:
+        rows = t[(t["indicator"] == indicator) & (t["gebied"] == gebied)]
+        if periode is not None:
+            rows = rows[rows["periode"] == periode]
+        return rows.set_index(["doelgroep", "categorie"])
+
+    delivered = pick("voortgang_opgeleverd", data.period)
+    horizon = pick("voortgang_met_harde_plannen", None)  # one period: the whole plan horizon
+    frame = pd.DataFrame({
+        "Opgave monitorperiode": delivered["noemer"],
+        "Opgeleverd": delivered["teller"],
+        "Opgeleverd (% opgave)": delivered["waarde"],
+        "Opgave planperiode": horizon["noemer"],
+        "Opgeleverd + hard (% opgave)": horizon["waarde"],
+    })
+    order = {code: i for i, code in enumerate(codes.codes("doelgroepen"))}
+    frame = frame.sort_index(key=lambda idx: idx.map(lambda v: order.get(v, 99)))
+    frame.index = [f"{labels[d]} ({units[u].lower()})" for d, u in frame.index]
+    return frame.rename_axis("Doelgroep (eenheid)").reset_index()
+
+
+def model_table(data: ReportData) -> pd.DataFrame:
+    """The verdeelmodel over the whole period per gemeente: key, task, realisation, saldo."""
+    period = data.period
+    frame = pd.DataFrame({
+        "Sleutelaandeel": data.values("sleutelaandeel", periode=period,
+                                      doelgroep="verdeelafspraak"),
+        "Taakstelling": data.values("taakstelling", periode=period, doelgroep="verdeelafspraak"),
+        "Realisatie": data.values("realisatie", periode=period, doelgroep="verdeelafspraak"),
+        "Saldo": data.values("saldo", periode=period, doelgroep="verdeelafspraak"),
+    })
+    frame.index = [data.gemeente_name(g) for g in frame.index]
+    return frame.rename_axis("Gemeente").reset_index()
+
+
+def tracks_table(data: ReportData) -> pd.DataFrame:
+    """The regional agenda: every doelgroep with its track and whether the model covers it."""
+    overview = data.model_config.sporen_overzicht()
+    return pd.DataFrame({
+        "Doelgroep": overview["naam"],
+        "Spoor": overview["spoor_naam"],
+        "In verdeelmodel": overview["in_verdeelmodel"].map({True: "ja", False: "nee"}),
+        "Regionale pool (tenzij)": overview["in_pool"].map({True: "ja", False: "nee"}),
+    })
+
+
+def signals(data: ReportData) -> list[str]:
+    """Monitoring signals: where the figures ask for attention from the Bestuurlijke Tafel."""
+    last, period = data.last_year, data.period
+    limit = limit_percent(data)
+    out = []
+    shares = data.values(LIMIT_INDICATOR, periode=last, gebiedsniveau="gemeente")
+    for code, share in shares.items():
+        if share > limit:
+            out.append(f"{data.gemeente_name(code)}: {fmt_percent(share)} van de mutaties in "
+                       f"{last} naar aandachtsgroepen, boven de grens van "
+                       f"{fmt_percent(limit, 0)}.")
+    saldo = data.values("saldo", periode=period, doelgroep="verdeelafspraak",
+                        gebiedsniveau="gemeente")
+    task = data.values("taakstelling", periode=period, doelgroep="verdeelafspraak",
+                       gebiedsniveau="gemeente")
+    for code in saldo.index:
+        if task[code] and abs(saldo[code]) / task[code] >= 0.25:
+            more = "meer" if saldo[code] > 0 else "minder"
+            out.append(f"{data.gemeente_name(code)}: realisatie {fmt_int(abs(saldo[code]))} "
+                       f"huishoudens {more} dan de taakstelling ({fmt_int(task[code])}) in "
+                       f"{period}.")
+    t = data.indicators
+    behind = t[(t["indicator"] == "voortgang_met_harde_plannen")
+               & (t["gebiedsniveau"] == "regio") & (t["waarde"] < 50)]
+    labels = codes.labels("doelgroepen")
+    for row in behind.itertuples():
+        out.append(f"Woonopgave {labels[row.doelgroep].lower()}: opgeleverd en harde plannen "
+                   f"dekken {fmt_percent(row.waarde)} van de opgave tot en met "
+                   f"{row.periode[-4:]}.")
+    concentrated = concentrated_wijken(data)
+    if len(concentrated):
+        out.append(f"Kansrijke woonstart: in {len(concentrated)} wijk(en) is het aandeel "
+                   "aandachtsgroepen onder de nieuwe huurders minstens anderhalf keer zo hoog "
+                   "als in de eigen gemeente.")
+    return out
+
+
+MIN_WIJK_LETTINGS = 20  # below this a wijk share is too uncertain to signal
+
+
+def concentrated_wijken(data: ReportData, threshold: float = 1.5) -> pd.DataFrame:
+    """Wijken whose share of priority groups is at least `threshold` × their gemeente's share
+    over the period, with enough lettings to mean something."""
+    t = data.indicators
+    keys = ["gebied", "periode"]
+    index = t[(t["indicator"] == "concentratie_index_wijk") & (t["periode"] == data.period)]
+    share = t[(t["indicator"] == "aandeel_aandachtsgroepen_wijk") & (t["periode"] == data.period)]
+    both = index.merge(share[[*keys, "teller", "noemer", "waarde"]], on=keys,
+                       suffixes=("", "_aandeel"))
+    return both[(both["waarde"] >= threshold) & (both["noemer_aandeel"] >= MIN_WIJK_LETTINGS)]
+
+
+def housing_task_phases(data: ReportData, gemeente: str | None = None) -> pd.DataFrame:
+    """Per doelgroep (and unit) the phases as a percentage of the task over the plan horizon,
+    for a progress chart; the same figures as the indicator voortgang_met_harde_plannen."""
+    from analysis.indicators.woonopgave import horizon_phases
+
+    phases = horizon_phases(data.processed.ppm, data.region)
+    if gemeente is not None:
+        phases = phases[phases["gemeente"] == gemeente]
+    totals = phases.groupby(["doelgroep", "eenheid"], sort=False)[
+        ["opgeleverd", "in_aanbouw", "harde_plancapaciteit", "opgave"]].sum()
+    order = {code: i for i, code in enumerate(codes.codes("doelgroepen"))}
+    totals = totals.sort_index(key=lambda idx: idx.map(lambda v: order.get(v, 99)))
+    labels, units = codes.labels("doelgroepen"), codes.labels("eenheden")
+    totals.index = [f"{labels[d]} ({units[u].lower()})" for d, u in totals.index]
+    # As a percentage of the task, so small groups are as readable as the large ones.
+    percent = 100 * totals.div(totals["opgave"], axis=0)
+    return percent.rename(columns={"opgeleverd": "Opgeleverd", "in_aanbouw": "In aanbouw",
+                                   "harde_plancapaciteit": "Harde plancapaciteit",
+                                   "opgave": "Opgave"})

@@ -1,0 +1,163 @@
+"""Dutch number formatting and Pandoc pipe tables for the reports.
+
+Numbers are formatted with babel's nl_NL data, so no system locale is needed: 1.234 and 12,3%.
+Rounding is half away from zero on the decimal value as written (12,25 → 12,3; 1,005 → 1,01),
+as readers of Dutch statistics expect and as the charts do (d3-format), not babel's default
+banker's rounding. Percentages are stored on a 0–100 scale in the indicator table.
+
+Cell markers:
+- `MISSING` ("–", en dash): no value (NaN, None), e.g. a ratio with an empty denominator.
+- `SUPPRESSED` ("x"): withheld to protect small counts (statistical disclosure control), as CBS
+  marks confidential cells; set through the `suppressed` mask of `markdown_table`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+LOCALE = "nl_NL"
+MISSING = "–"
+SUPPRESSED = "x"
+
+# Decimals per indicator unit (eenheid in catalogus.yml); charts use the same table.
+DECIMALS: dict[str, int] = {
+    "procent": 1,
+    "verhuringen": 0,
+    "huishoudens": 0,
+    "per 1.000 huishoudens": 1,
+    "per 100 sociale huurwoningen": 1,
+    "index": 2,
+}
+
+Formatter = Callable[[object], str]
+Align = Literal["left", "right", "center"]
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def _rounded(value: object, decimals: int) -> Decimal:
+    """`value` rounded half away from zero, without a negative zero ("-0,0")."""
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"geen eindig getal: {value!r}")
+    rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded + 0  # Decimal('-0.0') + 0 == Decimal('0.0')
+
+
+def fmt_decimal(value: object, decimals: int = 1) -> str:
+    """12.345 → '12,3'; thousands grouped with a dot; NaN → '–'."""
+    if _is_missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(_rounded(value, decimals), format=pattern, locale=LOCALE)
+
+
+def fmt_int(value: object) -> str:
+    """1234 → '1.234'; NaN → '–'."""
+    return fmt_decimal(value, decimals=0)
+
+
+def fmt_percent(value: object, decimals: int = 1) -> str:
+    """A percentage on the 0–100 scale: 12.34 → '12,3%' (nl_NL writes no space before %)."""
+    if _is_missing(value):
+        return MISSING
+    return fmt_decimal(value, decimals) + "%"
+
+
+def decimals_for(eenheid: str) -> int:
+    """Decimals shown for an indicator unit; an unknown unit fails loudly."""
+    if eenheid not in DECIMALS:
+        raise ValueError(f"onbekende eenheid {eenheid!r}; bekend: {', '.join(DECIMALS)}")
+    return DECIMALS[eenheid]
+
+
+def fmt_value(value: object, eenheid: str) -> str:
+    """Format by indicator unit: 'procent' → 12,3%, counts → 1.234, rates → 12,3, index → 1,05."""
+    if eenheid == "procent":
+        return fmt_percent(value, decimals_for(eenheid))
+    return fmt_decimal(value, decimals_for(eenheid))
+
+
+def _formatter(spec: Formatter | str) -> Formatter:
+    if isinstance(spec, str):
+        decimals_for(spec)  # an unknown eenheid fails before any cell is formatted
+        return lambda value: fmt_value(value, spec)
+    return spec
+
+
+def _default_formatter(column: pd.Series) -> Formatter | None:
+    """Integers as counts, other numbers with one decimal; text as is (None)."""
+    if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+        return None
+    return fmt_int if pd.api.types.is_integer_dtype(column) else fmt_decimal
+
+
+def _cell(text: str) -> str:
+    # A pipe would end the cell and a line break the row.
+    return text.replace("|", r"\|").replace("\n", " ")
+
+
+def markdown_table(
+    df: pd.DataFrame,
+    formats: Mapping[str, Formatter | str] | None = None,
+    *,
+    align: Mapping[str, Align] | None = None,
+    caption: str | None = None,
+    suppressed: pd.DataFrame | None = None,
+) -> str:
+    """`df` as a Pandoc pipe table; the index is not shown (reset it to show it).
+
+    formats: column → a formatter (value → str) or an indicator eenheid ('procent', …). Columns
+        without one: integers as counts, other numbers with one decimal, the rest as text.
+    align: column → 'left' | 'right' | 'center'; by default numbers right, text left.
+    caption: written as ': caption' after the table, which Pandoc makes the table caption.
+    suppressed: boolean frame (same index, any subset of the columns); True cells print
+        `SUPPRESSED` instead of their value.
+    """
+    formats = formats or {}
+    align = align or {}
+    unknown = sorted((set(formats) | set(align)) - set(df.columns))
+    if unknown:
+        raise KeyError(f"kolommen niet in de tabel: {unknown}")
+    header = [_cell(str(name)) for name in df.columns]
+    columns, aligns = [], []
+    for name in df.columns:
+        formatter = (_formatter(formats[name]) if name in formats
+                     else _default_formatter(df[name]))
+        cells = [MISSING if _is_missing(v) else str(v) for v in df[name]] if formatter is None \
+            else [formatter(v) for v in df[name]]
+        if suppressed is not None and name in suppressed:
+            hidden = suppressed[name].reindex(df.index, fill_value=False).to_numpy(dtype=bool)
+            cells = [SUPPRESSED if hide else cell for cell, hide in zip(cells, hidden, strict=True)]
+        columns.append([_cell(c) for c in cells])
+        aligns.append(align.get(name, "left" if formatter is None else "right"))
+    widths = [max(3, len(h), *(len(c) for c in col)) for h, col in zip(header, columns,
+                                                                       strict=True)]
+    lines = [_row(header, widths, aligns), _rule(widths, aligns)]
+    lines += [_row(list(cells), widths, aligns) for cells in zip(*columns, strict=True)]
+    if caption:
+        lines += ["", f": {caption}"]
+    return "\n".join(lines) + "\n"
+
+
+def _row(cells: list[str], widths: list[int], aligns: list[Align]) -> str:
+    pad = {"left": str.ljust, "right": str.rjust, "center": str.center}
+    padded = [pad[a](cell, width) for cell, width, a in zip(cells, widths, aligns, strict=True)]
+    return "| " + " | ".join(padded) + " |"
+
+
+def _rule(widths: list[int], aligns: list[Align]) -> str:
+    # As wide as the padded cells: Pandoc takes relative column widths from the dash counts
+    # when a table is wider than the text.
+    rules = {"left": ":{}-", "right": "-{}:", "center": ":{}:"}
+    return "|" + "|".join(rules[a].format("-" * width)
+                          for width, a in zip(widths, aligns, strict=True)) + "|"

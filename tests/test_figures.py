@@ -1,0 +1,245 @@
+"""Chart factories in the house style, static export through Kaleido, and HTML divs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+
+import kaleido
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from analysis import figures
+from analysis.figures import html, static
+from analysis.figures.style import FONT_FAMILY, PALETTE
+from analysis.indicators import catalogue
+
+GEMEENTEN = ["Delft", "'s-Gravenhage", "Leidschendam-Voorburg", "Midden-Delfland",
+             "Pijnacker-Nootdorp", "Rijswijk", "Wassenaar", "Westland", "Zoetermeer"]
+AANDEEL = pd.Series([27.4, 33.1, 24.9, 12.3, 18.8, 31.5, 9.7, 21.0, 26.2], index=GEMEENTEN)
+SALDO = pd.Series([35, -120, 12, -8, 44, 61, -15, 3, -12], index=GEMEENTEN)
+JAREN = pd.DataFrame({"Delft": [820, 910, 1005, 1120], "Rijswijk": [400, 455, 430, 1510]},
+                     index=[2021, 2022, 2023, 2024])
+VOORTGANG = pd.DataFrame(
+    {"Opgeleverd": [120, 40, 15], "In aanbouw": [60, 20, 5], "Harde plancapaciteit": [200, 30, 40],
+     "Opgave": [500, 120, 50]},
+    index=["Ouderen", "Uitstroom beschermd wonen",
+           "Mensen met een beperking of psychische kwetsbaarheid"])
+
+FACTORIES = {
+    "bar_per_gemeente": lambda: figures.bar_per_gemeente(
+        AANDEEL, indicator="aandeel_mutaties_aandachtsgroepen", highlight="Rijswijk",
+        reference=30, reference_label="Mutatiegrens 30%"),
+    "grouped_bar": lambda: figures.grouped_bar(JAREN, indicator="verhuringen"),
+    "stacked_bar": lambda: figures.grouped_bar(
+        JAREN.T, indicator="verhuringen", stacked=True, horizontal=True),
+    "over_years": lambda: figures.over_years(
+        JAREN, indicator="verhuringen", reference=1000, reference_label="Doel"),
+    "over_years_bar": lambda: figures.over_years(JAREN, indicator="verhuringen", kind="bar"),
+    "diverging_bar": lambda: figures.diverging_bar(SALDO, indicator="saldo"),
+    "progress_bar": lambda: figures.progress_bar(
+        VOORTGANG, title="Voortgang woonopgave", unit="woningen", source="PPM woonopgave"),
+}
+
+
+@pytest.fixture(params=FACTORIES, ids=list(FACTORIES))
+def fig(request) -> go.Figure:
+    return FACTORIES[request.param]()
+
+
+def trace_colours(fig: go.Figure) -> set[str]:
+    colours = set()
+    for trace in fig.data:
+        colour = trace.marker.color
+        colours.update([colour] if isinstance(colour, str) else list(colour or []))
+    return colours
+
+
+def test_house_style(fig):
+    layout = fig.layout
+    assert layout.title.text
+    assert layout.separators == ",."
+    assert layout.font.family == FONT_FAMILY
+    assert list(layout.colorway) == list(PALETTE)
+    assert layout.height  # fixed, so title, legend and source line are placed exactly
+    sources = [a.text for a in layout.annotations if a.text.startswith("Bron: ")]
+    assert len(sources) == 1
+    assert sources[0].endswith(", bewerking Woonzorgmonitor")
+    assert trace_colours(fig) <= set(PALETTE)
+    category_axes = [ax for ax in (layout.xaxis, layout.yaxis) if ax.type == "category"]
+    assert len(category_axes) == 1
+
+
+def test_the_unit_is_on_the_value_axis(fig):
+    titles = {fig.layout.xaxis.title.text, fig.layout.yaxis.title.text}
+    assert titles & {"Procent", "Verhuringen", "Huishoudens", "Woningen"}
+
+
+def test_title_and_source_come_from_the_catalogue():
+    meta = catalogue()["aandeel_mutaties_aandachtsgroepen"]
+    fig = FACTORIES["bar_per_gemeente"]()
+    assert fig.layout.title.text == meta.titel
+    assert f"Bron: {meta.bron}, bewerking Woonzorgmonitor" in [a.text for a in
+                                                              fig.layout.annotations]
+    assert fig.layout.xaxis.ticksuffix == "%"
+
+
+def test_explicit_text_overrides_the_catalogue():
+    fig = figures.bar_per_gemeente(AANDEEL, indicator="aandeel_mutaties_aandachtsgroepen",
+                                   title="Eigen titel", source="SVH verhuringen 2024")
+    assert fig.layout.title.text == "Eigen titel"
+    assert "Bron: SVH verhuringen 2024, bewerking Woonzorgmonitor" in [
+        a.text for a in fig.layout.annotations]
+
+
+def test_without_indicator_title_unit_and_source_are_required():
+    with pytest.raises(ValueError, match="title, unit én source"):
+        figures.bar_per_gemeente(AANDEEL, title="Zonder bron", unit="procent")
+    with pytest.raises(KeyError, match="onbekende indicator"):
+        figures.bar_per_gemeente(AANDEEL, indicator="bestaat_niet")
+
+
+def test_years_are_categories_not_numbers():
+    fig = figures.over_years(JAREN, indicator="verhuringen")
+    assert fig.layout.xaxis.type == "category"
+    assert list(fig.data[0].x) == ["2021", "2022", "2023", "2024"]
+    assert list(fig.layout.xaxis.categoryarray) == ["2021", "2022", "2023", "2024"]
+
+
+def test_value_labels_and_hover_are_dutch():
+    bars = FACTORIES["bar_per_gemeente"]().data[0]
+    assert list(bars.text[:3]) == ["33,1%", "31,5%", "27,4%"]  # sorted, largest on top
+    assert bars.hovertemplate == "%{y}: %{x:,.1f}%<extra></extra>"
+    counts = figures.grouped_bar(JAREN, indicator="verhuringen").data[0]
+    assert "%{y:,.0f} verhuringen" in counts.hovertemplate
+    saldo = FACTORIES["diverging_bar"]()
+    assert list(saldo.data[0].text) == ["+61", "+44", "+35", "+12", "+3"]
+    assert list(saldo.data[1].text) == ["−8", "−12", "−15", "−120"]  # minus sign as on the axis
+
+
+def test_highlight_and_reference_line():
+    fig = FACTORIES["bar_per_gemeente"]()
+    colours = dict(zip(fig.data[0].y, fig.data[0].marker.color, strict=True))
+    assert colours["Rijswijk"] != colours["Delft"]
+    line = fig.layout.shapes[0]
+    assert (line.x0, line.x1, line.line.dash) == (30, 30, "dash")
+    assert "Mutatiegrens 30%" in [a.text for a in fig.layout.annotations]
+    with pytest.raises(KeyError, match="Den Haag"):
+        figures.bar_per_gemeente(AANDEEL, indicator="verhuringen", highlight="Den Haag")
+
+
+def test_missing_values_are_marked_not_drawn_as_zero():
+    values = AANDEEL.copy()
+    values["Wassenaar"] = np.nan
+    fig = figures.bar_per_gemeente(values, indicator="aandeel_mutaties_aandachtsgroepen")
+    assert list(fig.data[0].text)[-1] == "–"
+    assert ("–", "Wassenaar") in [(a.text, a.y) for a in fig.layout.annotations]
+
+
+def test_long_labels_and_titles_are_wrapped():
+    fig = FACTORIES["progress_bar"]()
+    assert "Mensen met een beperking of<br>psychische kwetsbaarheid" in fig.data[0].y
+    long = figures.over_years(JAREN, indicator="verhuringen", title="woord " * 20)
+    assert "<br>" in long.layout.title.text
+    assert long.layout.margin.t > figures.over_years(JAREN, indicator="verhuringen").layout.margin.t
+
+
+def test_progress_marks_the_task():
+    fig = FACTORIES["progress_bar"]()
+    assert [t.name for t in fig.data] == ["Opgeleverd", "In aanbouw", "Harde plancapaciteit",
+                                          "Opgave"]
+    assert fig.layout.barmode == "stack"
+    assert fig.data[-1].marker.symbol == "line-ns"
+    with pytest.raises(KeyError, match="Taak"):
+        figures.progress_bar(VOORTGANG, task="Taak", indicator="verhuringen")
+
+
+def test_too_many_series_for_the_palette():
+    wide = pd.DataFrame(np.ones((2, len(PALETTE) + 1)), index=[2023, 2024])
+    with pytest.raises(ValueError, match="Overig"):
+        figures.grouped_bar(wide, indicator="verhuringen")
+
+
+# Static export: one browser for the whole module.
+
+@pytest.fixture(scope="module")
+def kaleido_session():
+    static.start()
+    yield
+    static.stop()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", data[16:24])
+
+
+def test_write_svg_and_png(kaleido_session, tmp_path):
+    fig = FACTORIES["bar_per_gemeente"]()
+    svg = static.write_svg(fig, tmp_path / "aandeel.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg")
+    assert "Aandeel mutaties naar aandachtsgroepen" in svg
+    assert "bewerking Woonzorgmonitor" in svg
+    assert "33,1%" in svg
+    assert "Liberation Sans" in svg
+    png = static.write_png(fig, tmp_path / "sub" / "aandeel.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert png_size(png) == (2 * 700, 2 * fig.layout.height)
+
+
+def test_write_images_renders_a_batch(kaleido_session, tmp_path):
+    items = [(factory(), tmp_path / f"{name}.{'svg' if i % 2 else 'png'}")
+             for i, (name, factory) in enumerate(FACTORIES.items())]
+    paths = static.write_images(items)
+    assert paths == [path for _, path in items]
+    for path in paths:
+        head = path.read_bytes()[:8]
+        assert head.startswith(b"<svg") if path.suffix == ".svg" else head == b"\x89PNG\r\n\x1a\n"
+
+
+def test_unsupported_format_fails_before_rendering(tmp_path):
+    with pytest.raises(ValueError, match=r"\.svg of \.png"):
+        static.write_images([(FACTORIES["grouped_bar"](), tmp_path / "grafiek.pdf")])
+
+
+def test_browser_page_loads_nothing_from_the_network(monkeypatch):
+    """The options static.start passes give a page with only local scripts and a dead proxy;
+    the XDG folders are set only while the browser starts."""
+    calls = {}
+    monkeypatch.setattr(static, "_private_dir", None)
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda **kw: calls.update(kw))
+    monkeypatch.setattr(kaleido, "calc_fig_sync",
+                        lambda *a, **kw: calls.update(xdg=os.environ.get("XDG_CONFIG_HOME")))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    static.start()
+    assert calls["mathjax"] is False
+    assert calls["proxy_server"] == static.NO_NETWORK_PROXY
+    assert calls["xdg"] and "woonzorgmonitor-chromium" in calls["xdg"]
+    assert "XDG_CONFIG_HOME" not in os.environ
+    page = kaleido.PageGenerator(plotly=calls["plotlyjs"], mathjax=False).generate_index()
+    assert not re.search(r"https?://", page)
+    assert static.PLOTLY_JS.as_uri() in page
+
+
+# HTML
+
+def test_to_div_is_a_fragment_without_plotly_js():
+    div = html.to_div(FACTORIES["diverging_bar"]())
+    assert "<script src=" not in div
+    assert "cdn" not in div.lower()
+    assert "<html" not in div
+    assert "Plotly.newPlot" in div
+    assert '"separators":",."' in div
+    config = json.loads(re.search(r"\{\"displaylogo.*?\}(?=\s*\))", div).group(0))
+    assert config["locale"] == "nl"
+    assert config["displaylogo"] is False
+    assert config["showSendToCloud"] is False
+
+
+def test_to_div_registers_the_dutch_locale():
+    div = html.to_div(FACTORIES["over_years"]())
+    assert div.startswith("<script>window.Plotly && Plotly.register(")
+    assert '"decimal": ","' in div and '"thousands": "."' in div
