@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,65 @@ def demo_build(tmp_path_factory):
     ingested, analysis = build(root / "raw", root / "processed", load_config(),
                                load_verdeelmodel_config())
     return root, ingested, analysis
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def demo_reports(demo_build, tmp_path_factory):
+    """The complete demo report set, built once per test run from the demo build."""
+    from analysis.report.pipeline import Selection, publish
+
+    root, _, _ = demo_build
+    out = tmp_path_factory.mktemp("demo_reports")
+    published = publish(ROOT, root / "processed", out / "build", Selection(),
+                        reports=out / "reports")
+    return out / "reports", published
+
+
+def run(*command: str | Path) -> str:
+    import subprocess
+
+    return subprocess.run([str(c) for c in command], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of every page, as pdftotext lays it out."""
+    import re
+
+    count = int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", pdf), re.M).group(1))
+    return [run("pdftotext", "-layout", "-f", str(n), "-l", str(n), pdf, "-")
+            for n in range(1, count + 1)]
+
+
+class _ResourceLinks(HTMLParser):
+    """Every address a page would load or link to: src/href attributes and CSS url(); script
+    text is not markup, so addresses inside plotly.js do not count."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addresses: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value and name in {"src", "href", "xlink:href", "srcset", "poster", "data"}:
+                self.addresses.append(value)
+            if value and name == "style":
+                self.addresses += re.findall(r"url\(\s*['\"]?([^'\")]+)", value)
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.addresses += re.findall(r"url\(\s*['\"]?([^'\")]+)", data)
+
+
+def addresses(html: str) -> list[str]:
+    parser = _ResourceLinks()
+    parser.feed(html)
+    return parser.addresses

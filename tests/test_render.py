@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
-import subprocess
 from dataclasses import replace
-from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
@@ -23,6 +20,7 @@ from analysis.render import (
     render_html,
     render_pdf,
 )
+from conftest import addresses, pdf_pages, run
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -73,11 +71,6 @@ META = DocumentMeta(title=TITLE, area="Haaglanden", period="2021–2025",
                     date=datetime.date(2026, 11, 25), kind="regio", demo=True, toc=True)
 
 
-def needs(tool: str, package: str):
-    return pytest.mark.skipif(shutil.which(tool) is None,
-                              reason=f"{tool} ontbreekt (Debian-pakket {package})")
-
-
 @pytest.fixture
 def resources(tmp_path: Path) -> Path:
     folder = tmp_path / "resources"
@@ -86,21 +79,9 @@ def resources(tmp_path: Path) -> Path:
     return folder
 
 
-def run(*command: str | Path) -> str:
-    return subprocess.run([str(c) for c in command], check=True, capture_output=True,
-                          text=True).stdout
-
-
-def pdf_pages(pdf: Path) -> list[str]:
-    count = int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", pdf), re.M).group(1))
-    return [run("pdftotext", "-layout", "-f", str(n), "-l", str(n), pdf, "-")
-            for n in range(1, count + 1)]
-
-
 # --- PDF ---------------------------------------------------------------------------------
 
 
-@needs("pdftotext", "poppler-utils")
 @pytest.mark.parametrize(("demo", "toc"), [(True, True), (False, False)])
 def test_pdf_has_cover_content_and_demo_banner_on_every_page(resources, tmp_path, demo, toc):
     out = tmp_path / "regio.pdf"
@@ -119,7 +100,6 @@ def test_pdf_has_cover_content_and_demo_banner_on_every_page(resources, tmp_path
         assert (DEMO_NOTICE in page) == demo, f"pagina {number}"
 
 
-@needs("pdfinfo", "poppler-utils")
 def test_pdf_is_tagged_pdf_ua_with_title_and_language(resources, tmp_path):
     out = tmp_path / "regio.pdf"
     render_pdf(SAMPLE, resources, META, out)
@@ -186,36 +166,6 @@ def test_docx_has_word_styles_tables_and_demo_header(resources, tmp_path, demo):
 
 
 # --- HTML --------------------------------------------------------------------------------
-
-
-class ResourceLinks(HTMLParser):
-    """Every address the page would load or link to: src/href attributes and CSS url()."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.addresses: list[str] = []
-        self._in_style = False
-
-    def handle_starttag(self, tag, attrs):
-        self._in_style = tag == "style"
-        for name, value in attrs:
-            if value and name in {"src", "href", "xlink:href", "srcset", "poster", "data"}:
-                self.addresses.append(value)
-            if value and name == "style":
-                self.addresses += re.findall(r"url\(\s*['\"]?([^'\")]+)", value)
-
-    def handle_endtag(self, tag):
-        self._in_style = False
-
-    def handle_data(self, data):
-        if self._in_style:
-            self.addresses += re.findall(r"url\(\s*['\"]?([^'\")]+)", data)
-
-
-def addresses(html: str) -> list[str]:
-    parser = ResourceLinks()
-    parser.feed(html)
-    return parser.addresses
 
 
 @pytest.mark.parametrize(("demo", "plotly"), [(True, True), (False, False)])

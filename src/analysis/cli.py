@@ -247,9 +247,14 @@ def _doelgroep_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
               help="Maak alleen het blad voor deze doelgroep (herhaalbaar).")
 @click.option("--alleen-data", is_flag=True,
               help="Alleen ingest, indicatoren en verdeelmodel; geen rapporten.")
+@click.option("--rapporten", "reports", type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor de rapporten; standaard output-dir uit _quarto.yml (reports).")
+@click.option("--werkmap", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True,
+              help="Map voor uitgevoerde notebooks en figuren.")
 def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path | None,
           limit: int, gemeenten: tuple[str, ...], doelgroepen: tuple[str, ...],
-          alleen_data: bool) -> None:
+          alleen_data: bool, reports: Path | None, werkmap: Path) -> None:
     """Draai de hele pijplijn: van RAW naar PROCESSED en de rapporten in reports/.
 
     Schrijft de gevalideerde data, de indicatortabel (indicatoren.parquet) en het verdeelmodel
@@ -278,11 +283,13 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
                           doelgroepen=selection_doelgroepen or (() if gemeenten else None))
     clock, bar = _Clock(), _ProgressBar()
     try:
-        published = publish(Path.cwd(), processed, Path("build"), selection, progress=bar)
+        published = publish(Path.cwd(), processed, werkmap, selection, reports=reports,
+                            progress=bar)
     finally:
         bar.finish()
     for error in published.errors:
         click.echo(f"FOUT {error}", err=True)
-    clock(f"{len(published.outputs)} bestanden in reports/ ({len(published.errors)} fout(en))")
+    clock(f"{len(published.outputs)} bestanden geschreven ({len(published.errors)} fout(en)); "
+          "begin bij index.html")
     if published.errors:
         sys.exit(1)

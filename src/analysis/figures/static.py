@@ -46,9 +46,9 @@ def start(tabs: int = 1) -> None:
     """Open the process-wide browser (once; later calls do nothing) and wait until it is up.
 
     tabs: pages rendering in parallel. After each image Kaleido reloads its page (≈0.1 s of the
-    ≈0.2 s per image); a second tab overlaps that with the next render, which made a batch of
-    20 images ≈25% faster on 2 cores, but costs ≈1.7 s more at start: worth it from about
-    40 images in one process.
+    ≈0.2 s per image); a second tab overlaps that with the next render. On 2 cores that made a
+    batch of 20 images up to 25% faster when the cores were free, and slower when they were
+    busy, for 1–1.7 s more at start; so one tab unless a process renders very many images.
     """
     global _private_dir
     if _private_dir is not None:
