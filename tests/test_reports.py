@@ -128,3 +128,48 @@ def test_appendix_figures_equal_export_and_regional_report(reports, data, gemeen
     assert model_row, f"model row for {name} not found in the regional report"
     assert model_row.group(1) == shown["Taakstelling volgens het verdeelmodel"]
     assert model_row.group(2) == shown["Realisatie doelgroepen met verdeelafspraak"]
+
+
+def test_real_data_has_no_demo_label_and_one_appendix_builds_alone(tmp_path, monkeypatch, cli):
+    from conftest import ROOT
+    from rawdata import write_valid_raw
+
+    write_valid_raw(tmp_path / "raw")  # no DEMO.json: as real exports arrive
+    monkeypatch.chdir(ROOT)
+    result = cli("build", "--raw", tmp_path / "raw", "--processed", tmp_path / "processed",
+                 "--gemeente", "Delft", "--rapporten", tmp_path / "reports",
+                 "--werkmap", tmp_path / "build")
+    assert result.exit_code == 0, result.output
+    built = sorted(p.relative_to(tmp_path / "reports").as_posix()
+                   for p in (tmp_path / "reports").rglob("*.*") if p.parent.name != "data")
+    assert built == ["gemeenten/bijlage-delft.docx", "gemeenten/bijlage-delft.pdf", "index.html"]
+    pages = pdf_pages(tmp_path / "reports/gemeenten/bijlage-delft.pdf")
+    assert not any("DEMO" in page for page in pages)
+    document = docx.Document(tmp_path / "reports/gemeenten/bijlage-delft.docx")
+    assert not any("DEMO" in p.text for p in document.paragraphs)
+    assert "DEMO" not in (tmp_path / "reports/index.html").read_text(encoding="utf-8")
+
+
+def test_failing_notebook_is_named_and_the_rest_is_built(tmp_path, monkeypatch, cli,
+                                                         demo_build):
+    import shutil
+
+    import nbformat
+
+    from conftest import ROOT
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "analyses", project / "analyses")
+    shutil.copy(ROOT / "_quarto.yml", project / "_quarto.yml")
+    notebook = nbformat.read(project / "analyses/doelgroep.ipynb", as_version=4)
+    notebook.cells[3].source = "raise ValueError('kapot voor de test')"
+    nbformat.write(notebook, project / "analyses/doelgroep.ipynb")
+    monkeypatch.chdir(project)
+    result = cli("build", "--raw", demo_build[0] / "raw", "--processed",
+                 tmp_path / "processed", "--gemeente", "Wassenaar", "--doelgroep", "studenten",
+                 "--rapporten", tmp_path / "reports", "--werkmap", tmp_path / "build")
+    assert result.exit_code == 1
+    assert ("FOUT doelgroep.ipynb (doelgroep=studenten), cel 4 ('raise ValueError('kapot voor "
+            "de test')'): ValueError: kapot voor de test") in result.output
+    assert (tmp_path / "reports/gemeenten/bijlage-wassenaar.pdf").is_file()
+    assert not (tmp_path / "reports/doelgroepen").exists()

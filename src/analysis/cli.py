@@ -186,7 +186,7 @@ model_option = click.option(
 
 
 class _ProgressBar:
-    """A progress bar over the notebooks, with a line per document that failed."""
+    """A progress bar over the notebooks; failures are listed when all are done."""
 
     def __init__(self) -> None:
         self.bar = None
@@ -198,8 +198,6 @@ class _ProgressBar:
 
     def advance(self, outcome) -> None:
         self.bar.update(1, outcome.job.name)
-        if outcome.error:
-            click.echo(f"\nFOUT in notebook {outcome.error}", err=True)
 
     def finish(self) -> None:
         if self.bar is not None:

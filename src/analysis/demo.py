@@ -108,8 +108,8 @@ MUTATIES_RUIS = 0.03  # sd of the relative year-to-year noise on mutaties
 # Share of mutaties let to priority groups (doelgroep ≠ 'geen'), mean ± AANDEEL_MARGE. Den Haag
 # is well above the 30% limit, as discussed in the regional woonzorgvisie Haaglanden: about 45%
 # of all its lettings, about 35% counting only the groups and routes under the limit
-# (settings/verdeelmodel.yml); the others between 15 and 28%. Source: SVH/Woonnet Haaglanden verhuurcijfers (urgenten, statushouders,
-# bemiddeling); afgerond, indicatief.
+# (settings/verdeelmodel.yml); the others between 15 and 28%. Source: SVH/Woonnet Haaglanden
+# verhuurcijfers (urgenten, statushouders, bemiddeling); afgerond, indicatief.
 AANDEEL_AANDACHTSGROEPEN: dict[str, float] = {
     "GM0518": 0.45, "GM0503": 0.25, "GM0603": 0.25, "GM0637": 0.23, "GM1916": 0.21,
     "GM1783": 0.20, "GM1926": 0.18, "GM0629": 0.17, "GM1842": 0.16,

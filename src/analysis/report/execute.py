@@ -39,6 +39,12 @@ def isolated_environment(root: Path) -> dict[str, str]:
         ("XDG_CONFIG_HOME", "config"))}
     for path in env.values():
         Path(path).mkdir(parents=True, exist_ok=True)
+    # The kernel warns on every start that its local TCP link is unencrypted; that is noise in
+    # a build log, real errors still show.
+    profile = root / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text('c.Application.log_level = "ERROR"\n',
+                                                       encoding="utf-8")
     return env
 
 
@@ -53,11 +59,22 @@ def _run(job: Job, out_dir: Path, cwd: Path) -> Outcome:
                                    log_output=False, request_save_on_cell_execute=False)
     except PapermillExecutionError as exc:
         first_line = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
-        return Outcome(job, None, f"{job.describe()}, cel {exc.cell_index + 1} "
+        cell = _cell_in_source(executed, exc.cell_index)
+        return Outcome(job, None, f"{job.describe()}, cel {cell} "
                                   f"('{first_line[:60]}'): {exc.ename}: {exc.evalue}")
     except Exception as exc:  # the kernel died or the notebook is unreadable: report, go on
         return Outcome(job, None, f"{job.describe()}: {type(exc).__name__}: {exc}")
     return Outcome(job, executed)
+
+
+def _cell_in_source(executed: Path, index: int) -> int:
+    """1-based number of a failing cell as the author sees it: papermill adds a cell with the
+    injected parameters, which the source notebook does not have."""
+    import nbformat
+
+    cells = nbformat.read(executed, as_version=4).cells
+    injected = sum("injected-parameters" in c.metadata.get("tags", []) for c in cells[:index])
+    return index - injected + 1
 
 
 def execute_all(jobs: Sequence[Job], out_dir: Path, cwd: Path, workers: int = 2,
