@@ -50,6 +50,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m analysis.bench
+	$(BIN)/python -m analysis.bench --rapporten
 
 lint: setup
 	$(BIN)/ruff check src tests

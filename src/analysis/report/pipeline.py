@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,7 @@ class Selection:
 class Published:
     outputs: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per step, for the benchmark
 
 
 def slug(text: str) -> str:
@@ -121,14 +123,19 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     jobs = plan(data, root, processed, selection)
     if progress:
         progress.start(len(jobs))
+    clock = time.perf_counter()
     outcomes = execute_all(jobs, build / "notebooks", cwd=root,
                            on_done=progress.advance if progress else None)
     published = Published(errors=[o.error for o in outcomes if o.error])
+    published.seconds["notebooks"] = time.perf_counter() - clock
     resources = build / "figuren"
     resources.mkdir(parents=True, exist_ok=True)
     done = [o for o in outcomes if o.executed]
+    clock = time.perf_counter()
     static = {o.job.name: to_markdown(o.executed, "static", resources) for o in done}
     _render_figures(list(static.values()))
+    published.seconds["figuren"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     for outcome in done:
         job, meta = outcome.job, _meta(data, outcome.job, today, settings)
         target = _target(reports, job)
@@ -145,6 +152,9 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
                 published.outputs.append(target.with_suffix(".html"))
         except RenderError as exc:  # one document failing must not stop the others
             published.errors.append(f"{job.describe()}: opmaak mislukt: {exc}")
+    published.seconds["opmaak"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     published.outputs += write_exports(data, reports / "data")
     published.outputs.append(write_index(reports, published.outputs, data, today, settings))
+    published.seconds["data en index"] = time.perf_counter() - clock
     return published

@@ -45,8 +45,9 @@ def key_messages(data: ReportData) -> list[str]:
     if over:
         shares = data.values(LIMIT_INDICATOR, periode=last)
         details = ", ".join(f"{data.gemeente_name(g)} {fmt_percent(shares[g])}" for g in over)
-        messages.append(f"In {last} lag het aandeel boven de {limit}-grens in "
-                        f"{len(over)} gemeente(n): {details}.")
+        where = "één gemeente" if len(over) == 1 else f"{len(over)} gemeenten"
+        messages.append(f"In {last} lag het aandeel boven de {limit}-grens in {where}: "
+                        f"{details}.")
     else:
         messages.append(f"In {last} bleef elke gemeente onder de {limit}-grens.")
     saldo = data.values("saldo", periode=period, doelgroep="verdeelafspraak",

@@ -28,9 +28,10 @@ def bullets(items: Iterable[str]) -> None:
 
 def table(frame: pd.DataFrame,
           formats: Mapping[str, str | Callable[[object], str]] | None = None, *,
-          caption: str) -> None:
-    """A real table (Pandoc pipe table) with Dutch number formats and a caption."""
-    markdown = markdown_table(frame, formats=formats, caption=caption)
+          caption: str, align: Mapping[str, str] | None = None) -> None:
+    """A real table (Pandoc pipe table) with Dutch number formats and a caption; `align`
+    right-aligns columns of numbers that arrive already formatted as text."""
+    markdown = markdown_table(frame, formats=formats, caption=caption, align=align)
     display({"text/markdown": markdown, "text/plain": caption}, raw=True)
 
 
