@@ -291,3 +291,35 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
           "begin bij index.html")
     if published.errors:
         sys.exit(1)
+
+
+@main.group()
+def geo() -> None:
+    """CBS-gebiedsgrenzen voor de kaarten."""
+
+
+@geo.command("fetch")
+@click.option("--jaar", type=click.IntRange(2000, 2100), default=None,
+              help="Jaar van de grenzen; standaard geo.jaar uit de regio-instellingen.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Doelmap; standaard geo.map uit de regio-instellingen.")
+@click.option("--url", "base_url", default=None,
+              help="Andere WFS-dienst (met of zonder {jaar}); standaard de PDOK-dienst van "
+                   "CBS Gebiedsindelingen.")
+@config_option
+def geo_fetch(jaar: int | None, out_dir: Path | None, base_url: str | None,
+              config_path: Path | None) -> None:
+    """Haal de gegeneraliseerde gemeente- en wijkgrenzen van CBS/PDOK op, met herkomst."""
+    from analysis.geo.errors import GeoError
+    from analysis.geo.fetch import DEFAULT_BASE_URL, fetch_boundaries
+
+    region = _config(config_path)
+    clock = _Clock()
+    year = jaar or region.geo.jaar
+    target = out_dir or region.geo.map
+    clock(f"grenzen {year} ophalen naar {target}")
+    try:
+        written = fetch_boundaries(year, target, base_url=base_url or DEFAULT_BASE_URL)
+    except GeoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    clock(f"geschreven: {', '.join(p.name for p in written)}")

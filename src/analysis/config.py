@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -13,10 +13,30 @@ import yaml
 from analysis import codes
 
 DEFAULT_CONFIG = "haaglanden.yml"
+GEO_LEVELS = ("gemeente", "wijk")
 
 
 class ConfigError(ValueError):
     """A settings file that cannot be used; the message names the file and the setting."""
+
+
+@dataclass(frozen=True)
+class GeoSettings:
+    """Where the boundaries for the maps are looked for (see analysis.geo).
+
+    map: the folder that `woonzorg geo fetch` fills (files `gemeente_{jaar}.geojson`,
+        `wijk_{jaar}.geojson`); relative paths count from the project folder.
+    jaar: the boundary year.
+    bestanden: per level ('gemeente', 'wijk') a file to use instead of the one in `map`.
+    """
+
+    map: Path = Path("data/raw/geo")
+    jaar: int = 2025
+    bestanden: Mapping[str, Path] = field(default_factory=dict)
+
+    def source(self, level: str) -> Path:
+        """The configured file for `level`, else the folder to look in."""
+        return self.bestanden.get(level, self.map)
 
 
 @dataclass(frozen=True)
@@ -27,6 +47,7 @@ class RegionConfig:
     jaar_tot_en_met: int
     bron: str
     korte_namen: Mapping[str, str] = field(default_factory=dict)  # for wide tables
+    geo: GeoSettings = field(default_factory=GeoSettings)  # boundaries for the maps
     tekst: str = field(default="", repr=False, compare=False)  # the settings file as written
 
     @property
@@ -99,4 +120,29 @@ def parse_config(raw: object, label: str) -> RegionConfig:
         raise fail("regio.korte_namen", "verwacht gemeentecode: naam, alleen voor gemeenten "
                                         "van de regio")
     return RegionConfig(naam=naam, gemeenten=tuple(gemeenten), jaar_van=van,
-                        jaar_tot_en_met=tot, bron=label, korte_namen=dict(short))
+                        jaar_tot_en_met=tot, bron=label, korte_namen=dict(short),
+                        geo=parse_geo(raw.get("geo"), fail))
+
+
+def parse_geo(raw: object, fail: Callable[[str, str], ConfigError]) -> GeoSettings:
+    """The optional `geo` block: {map: folder, jaar: year, gemeente: file, wijk: file}."""
+    if raw is None:
+        return GeoSettings()
+    if not isinstance(raw, dict):
+        raise fail("geo", "verwacht een mapping met 'map' en 'jaar'")
+    unknown = sorted(set(raw) - {"map", "jaar", *GEO_LEVELS})
+    if unknown:
+        raise fail(f"geo.{unknown[0]}", "onbekende instelling; kies uit map, jaar, "
+                                        + ", ".join(GEO_LEVELS))
+    paths = {}
+    for key in ("map", *GEO_LEVELS):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise fail(f"geo.{key}", f"verwacht een pad, gevonden {value!r}")
+        if value is not None:
+            paths[key] = Path(value)
+    jaar = raw.get("jaar", GeoSettings.jaar)
+    if not isinstance(jaar, int) or isinstance(jaar, bool) or not 2000 <= jaar <= 2100:
+        raise fail("geo.jaar", f"verwacht het jaartal van de grenzen, gevonden {jaar!r}")
+    folder = paths.pop("map", GeoSettings.map)
+    return GeoSettings(map=folder, jaar=jaar, bestanden=paths)

@@ -1,7 +1,8 @@
 """Charts in the house style (Okabe–Ito colours, Dutch numbers, title, unit, source line).
 
-`charts` makes the figures; `static` writes them as SVG/PNG for PDF and DOCX through one Kaleido
-browser per process; `html` turns them into divs for the interactive report.
+`charts` makes the figures and `maps` the maps (choropleth, wijk choropleth, locator, flows);
+`static` writes them as SVG/PNG for PDF and DOCX through one Kaleido browser per process; `html`
+turns them into divs for the interactive report.
 """
 
 from analysis.figures.charts import (

@@ -11,8 +11,8 @@ Nothing here may touch the network:
 - plotly.js: read from the installed plotly package, the same version that made the figures.
 - Chromium's own background requests (update checks, Google sign-in, search-engine preconnects)
   are sent to a proxy on a closed local port, where they fail at once, without a DNS lookup.
-- Plotly's geo traces fetch topojson from a CDN: the house style does not use them (maps use the
-  MapLibre traces, e.g. `choropleth_map`).
+- Plotly's geo traces fetch topojson from a CDN: the house style does not use them (`maps`
+  draws areas as filled scatter polygons on cartesian axes).
 Chromium runs headless without its sandbox (choreographer's default, `--no-sandbox`), which is
 what works as root and in containers. Its crash-report settings and dconf cache go to a private
 temporary folder instead of the home folder.

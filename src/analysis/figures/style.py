@@ -163,11 +163,15 @@ def legend_rows(names: Sequence[str], plot_width: int) -> int:
 
 
 def finish(fig: go.Figure, text: ChartText, *, margin_left: int, legend: bool = False,
-           margin_right: int = MARGIN_RIGHT, plot_height: int | None = None) -> go.Figure:
+           margin_right: int = MARGIN_RIGHT, plot_height: int | None = None,
+           legend_title: str | None = None) -> go.Figure:
     """Apply the house layout: font, separators, title, legend under the title, source line.
 
     plot_height: the height of the plot area, for charts with one row per category; otherwise
     the figure is HEIGHT high. The width is left to the export (WIDTH) or, in HTML, the page.
+    legend_title: a line above the legend entries (a map's unit). Plotly's own legend title
+    stands left of the entries, and its horizontal legend then no longer wraps in time.
+    Traces with `showlegend=False` have no entry.
 
     Title, legend and source line are placed in pixels from the margins set here, not by
     plotly's automargin (which would fit the legend but not the title above it). Automargin
@@ -176,9 +180,10 @@ def finish(fig: go.Figure, text: ChartText, *, margin_left: int, legend: bool = 
     """
     title = wrap(text.title, TITLE_CHARS)
     title_height = TITLE_TOP + LINE_HEIGHT * (title.count("<br>") + 1)
-    names = [trace.name for trace in fig.data]
+    names = [trace.name for trace in fig.data if trace.showlegend is not False]
     rows = legend_rows(names, WIDTH - margin_left - margin_right) if legend else 0
-    top = title_height + LINE_HEIGHT * rows + PAD
+    legend_top = title_height + (LINE_HEIGHT if legend and legend_title else 0)
+    top = legend_top + LINE_HEIGHT * rows + PAD
     height = HEIGHT if plot_height is None else top + plot_height + MARGIN_BOTTOM
     fig.update_layout(
         template="none",  # our settings only, whatever plotly.io.templates.default says
@@ -191,7 +196,7 @@ def finish(fig: go.Figure, text: ChartText, *, margin_left: int, legend: bool = 
                "y": 1, "yref": "container", "yanchor": "top",
                "pad": {"l": PAD, "t": TITLE_TOP}, "font": {"size": 17, "weight": "bold"}},
         legend={"orientation": "h", "xref": "container", "x": 0, "xanchor": "left",
-                "yref": "container", "y": 1 - title_height / height, "yanchor": "top",
+                "yref": "container", "y": 1 - legend_top / height, "yanchor": "top",
                 "title": {"text": None}, "traceorder": "normal",
                 "font": {"size": SMALL_FONT_SIZE}},
         showlegend=legend,
@@ -204,4 +209,9 @@ def finish(fig: go.Figure, text: ChartText, *, margin_left: int, legend: bool = 
         xanchor="left", yanchor="bottom", xshift=PAD - margin_left, yshift=PAD - MARGIN_BOTTOM,
         font={"size": 11, "color": MUTED_COLOUR}, align="left",
     )
+    if legend and legend_title:
+        fig.add_annotation(
+            text=legend_title, showarrow=False, xref="paper", yref="paper", x=0, y=1,
+            xanchor="left", yanchor="top", xshift=PAD - margin_left,
+            yshift=top - title_height, font={"size": SMALL_FONT_SIZE}, align="left")
     return fig

@@ -1,0 +1,595 @@
+"""Maps in the house style: one Plotly figure per map for the static (Kaleido SVG) and the
+interactive (HTML) report.
+
+Technique: the areas are filled `go.Scatter` polygons on ordinary cartesian axes in RD metres,
+with equal scales (`scaleanchor`) and the axes hidden. Nothing is fetched: Plotly's geo traces
+load topojson from a CDN, and its MapLibre traces (`choropleth_map`) render to a raster image
+inside the SVG, take ≈1 s instead of ≈0.15 s per image in Kaleido, and need a glyph server
+(fonts.openmaptiles.org) for any text on the map. Here the SVG stays vector with text as text,
+and names are ordinary scatter text in the house font.
+
+Layers come from `analysis.geo` (`load_boundaries` or the `tile_grid` fallback); values are
+Series indexed by CBS code (GM0518, WK051801), joined on that code, never on a name. A tile
+grid (no CRS) gets a note on the figure how to fetch real boundaries.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+from shapely.geometry.polygon import orient
+from shapely.ops import polylabel
+
+from analysis.figures.style import (
+    BLUE,
+    MARGIN_BOTTOM,
+    MUTED_COLOUR,
+    PAD,
+    SMALL_FONT_SIZE,
+    TEXT_COLOUR,
+    VERMILLION,
+    WIDTH,
+    ChartText,
+    bar_labels,
+    chart_text,
+    finish,
+)
+from analysis.geo.fetch import ATTRIBUTION
+from analysis.geo.load import polygonal_part
+from analysis.geo.tiles import is_tile_grid
+
+MAX_PLOT_HEIGHT = 500  # px: a square region then fills 500 × 500 of the 700 px page width
+RANGE_PAD = 0.02  # share of the extent kept free around the region
+NO_DATA = "Geen gegevens"
+NO_DATA_COLOUR = "#D9D9D9"
+BACKGROUND = "#EDEDED"  # areas that only give context (locator, flows)
+BORDER = "white"  # between areas of one layer
+GEMEENTE_BORDER = "#3A3A3A"  # gemeente outlines over wijken
+LABEL_SIZE = 11
+NOTE_LINE = 15  # px per line of note or source in the bottom margin
+TILE_NOTE = ("Echte gemeentegrenzen ontbreken; haal ze op met: "
+             "woonzorg geo fetch --jaar {jaar}")
+
+# ColorBrewer sequences (Brewer & Harrower), all colour-blind safe. Sequential: Blues, by
+# number of classes. Diverging at a reference: RdBu, blue below (dark far from the reference)
+# and red above.
+BLUES = {
+    1: ("#6BAED6",),
+    2: ("#9ECAE1", "#3182BD"),
+    3: ("#DEEBF7", "#9ECAE1", "#3182BD"),
+    4: ("#EFF3FF", "#BDD7E7", "#6BAED6", "#2171B5"),
+    5: ("#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C"),
+    6: ("#EFF3FF", "#C6DBEF", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C"),
+}
+BELOW = {1: ("#92C5DE",), 2: ("#4393C3", "#D1E5F0"), 3: ("#2166AC", "#67A9CF", "#D1E5F0"),
+         4: ("#2166AC", "#4393C3", "#92C5DE", "#D1E5F0"),
+         5: ("#053061", "#2166AC", "#4393C3", "#92C5DE", "#D1E5F0")}
+ABOVE = {1: ("#F4A582",), 2: ("#FDDBC7", "#D6604D"), 3: ("#FDDBC7", "#EF8A62", "#B2182B"),
+         4: ("#FDDBC7", "#F4A582", "#D6604D", "#B2182B"),
+         5: ("#FDDBC7", "#F4A582", "#D6604D", "#B2182B", "#67001F")}
+MAX_CLASSES = len(BLUES)
+AUTO_CLASSES = 5  # enough to tell gemeenten apart, few enough to match colours to the legend
+NICE_STEPS = (1, 2, 2.5, 5)
+
+FLOW_COLOUR = BLUE
+FLOW_MAX_WIDTH = 14  # px for the largest flow
+FLOW_BEND = 0.22  # curve: the control point lies this share of the distance to the right
+LINE_LEGEND_INDENT = 8  # px: line symbols start further left than squares; align them
+ARROW_BASE, ARROW_SCALE = 8, 1.1  # px: the head of a line of width w is 8 + 1.1 w long
+FLOW_GAP = 36  # px left free at both ends of a flow, around the labels
+FLOW_OPACITY = 0.85  # overlapping flows stay visible
+
+
+# ---------------------------------------------------------------------------------------------
+# Classes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Value classes (lower, upper]: `bounds` between them, one label and colour per class."""
+
+    bounds: tuple[float, ...]
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+
+    def colour(self, value: float) -> str:
+        if pd.isna(value):
+            return NO_DATA_COLOUR
+        return self.colours[int(np.searchsorted(self.bounds, value, side="left"))]
+
+
+def classify(values: pd.Series, unit: str, bounds: Sequence[float] | None = None,
+             reference: float | None = None) -> Classes:
+    """Classes for `values`: the given bounds, or round ones over the range of the values.
+
+    With a reference (e.g. the 30% mutatiegrens) it is always a bound and the colours diverge
+    there: blues up to and including it, reds above.
+    """
+    chosen = sorted(set(bounds)) if bounds is not None else nice_bounds(values, reference)
+    if reference is not None and reference not in chosen:
+        chosen = sorted({*chosen, reference})
+    if len(chosen) + 1 > MAX_CLASSES:
+        raise ValueError(f"{len(chosen) + 1} klassen; een kaart leest goed met hoogstens "
+                         f"{MAX_CLASSES}")
+    if reference is None:
+        colours = BLUES[len(chosen) + 1]
+    else:
+        below = sum(bound <= reference for bound in chosen)
+        colours = (*BELOW[below], *ABOVE[len(chosen) + 1 - below])
+    return Classes(tuple(chosen), tuple(class_labels(chosen, unit)), tuple(colours))
+
+
+def nice_bounds(values: pd.Series, reference: float | None = None) -> list[float]:
+    """The finest multiples of a round step (1, 2, 2,5 or 5 × 10ⁿ) between the lowest and the
+    highest value that give at most AUTO_CLASSES classes together with the reference."""
+    extra = set() if reference is None else {reference}
+    finite = values.dropna().astype(float)
+    if finite.empty or finite.min() == finite.max():
+        return sorted(extra)
+    low, high = finite.min(), finite.max()
+    magnitude = 10 ** math.floor(math.log10((high - low) / 10))
+    for step in (s * magnitude * 10 ** k for k in range(4) for s in NICE_STEPS):
+        # Strictly between low and high: a bound at the lowest value would make a class of
+        # that value alone.
+        multiples = np.arange(math.floor(low / step) + 1, math.ceil(high / step)) * step
+        bounds = sorted({*np.round(multiples, 10).tolist(), *extra})
+        if len(bounds) < AUTO_CLASSES:
+            return bounds
+    return sorted(extra)  # not reached: the last step exceeds the range
+
+
+def class_labels(bounds: Sequence[float], unit: str) -> list[str]:
+    """Dutch labels: '≤ 10,0%', '10,0% – 20,0%', …, '> 30,0%' (classes include their upper
+    bound, so a value exactly at the 30% limit is within it)."""
+    if not bounds:
+        return ["Alle gebieden"]
+    text = bar_labels(bounds, unit)
+    middle = [f"{a} – {b}" for a, b in pairwise(text)]
+    return [f"≤ {text[0]}", *middle, f"> {text[-1]}"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Public map factories
+# ---------------------------------------------------------------------------------------------
+
+
+def choropleth(
+    gdf: gpd.GeoDataFrame,
+    values: pd.Series,
+    *,
+    indicator: str | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+    classes: Sequence[float] | None = None,
+    labels: bool = True,
+    highlight: str | None = None,
+    reference: float | None = None,
+) -> go.Figure:
+    """Gemeenten coloured by value class, with name and value on each gemeente.
+
+    values: one value per CBS code of `gdf` (missing or NaN: 'Geen gegevens').
+    classes: the bounds between classes (e.g. [10, 20, 30]); default round steps.
+    highlight: the code of a gemeente to outline (the gemeente of an appendix).
+    reference: a value that is always a class bound, with diverging colours around it (30 for
+        the mutatiegrens: blues up to 30%, reds above).
+    """
+    text = chart_text(indicator, title, unit, source)
+    joined = _join(gdf, values)
+    scheme = classify(joined, text.unit, classes, reference)
+    fills = [scheme.colour(v) for v in joined]
+    formatted = bar_labels(joined, text.unit)
+    names = [map_name(n) for n in gdf["naam"]]
+    fig = go.Figure(_areas(gdf, fills, [f"<b>{n}</b><br>{v}" for n, v in
+                                        zip(gdf["naam"], formatted, strict=True)]))
+    if labels:
+        fig.add_trace(_labels(gdf, [f"{n}<br><b>{v}</b>" for n, v in
+                                    zip(names, formatted, strict=True)], fills))
+    if highlight is not None:
+        fig.add_trace(_outline(gdf[gdf["code"] == _check_code(gdf, highlight)],
+                               colour=TEXT_COLOUR, width=3))
+    _legend(fig, scheme, missing=bool(joined.isna().any()))
+    return _finish_map(fig, gdf, text, legend=True, legend_title=_legend_title(text.unit))
+
+
+def wijk_choropleth(
+    wijken: gpd.GeoDataFrame,
+    values: pd.Series,
+    gemeenten: gpd.GeoDataFrame,
+    *,
+    indicator: str | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+    classes: Sequence[float] | None = None,
+    reference: float | None = None,
+    labels: bool = True,
+) -> go.Figure:
+    """Wijken coloured by value class (e.g. concentration), gemeente outlines and names on top.
+
+    values: indexed by wijk code (WK051801). The outlines come from the gemeente layer: the
+    two layers were generalised separately and the wijk edges do not quite match them.
+    """
+    text = chart_text(indicator, title, unit, source)
+    joined = _join(wijken, values)
+    scheme = classify(joined, text.unit, classes, reference)
+    gemeente_names = dict(zip(gemeenten["code"], gemeenten["naam"], strict=True))
+    hover = [f"<b>{naam}</b><br>{gemeente_names.get(g, g)}: {v}" for naam, g, v in
+             zip(wijken["naam"], wijken["gemeente"], bar_labels(joined, text.unit),
+                 strict=True)]
+    # Clipped to the gemeente outlines, so that no sliver of the wijk layer pokes out.
+    clipped = wijken.assign(geometry=wijken.geometry.intersection(gemeenten.union_all())
+                            .apply(polygonal_part))
+    fig = go.Figure(_areas(clipped, [scheme.colour(v) for v in joined], hover, line_width=0.5))
+    fig.add_trace(_outline(gemeenten, colour=GEMEENTE_BORDER, width=1.5))
+    if labels:
+        _boxed_labels(fig, gemeenten)
+    _legend(fig, scheme, missing=bool(joined.isna().any()))
+    return _finish_map(fig, gemeenten, text, legend=True, legend_title=_legend_title(text.unit))
+
+
+def locator(gdf: gpd.GeoDataFrame, gemeente: str, *, title: str | None = None) -> go.Figure:
+    """The region with one gemeente (a CBS code) filled, the others as context."""
+    _check_code(gdf, gemeente)
+    chosen = (gdf["code"] == gemeente).to_numpy()
+    naam = gdf.loc[chosen, "naam"].iloc[0]
+    fills = [BLUE if c else BACKGROUND for c in chosen]
+    fig = go.Figure(_areas(gdf, fills, [f"<b>{n}</b>" for n in gdf["naam"]]))
+    names = [f"<b>{map_name(n)}</b>" if c else map_name(n)
+             for n, c in zip(gdf["naam"], chosen, strict=True)]
+    fig.add_trace(_labels(gdf, names, fills))
+    text = ChartText(title or f"Ligging van {naam} in de regio", "", "")
+    return _finish_map(fig, gdf, text, legend=False)
+
+
+def flows(
+    gdf: gpd.GeoDataFrame,
+    matrix: pd.DataFrame,
+    *,
+    indicator: str | None = "herkomst_bestemming",
+    title: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+    min_count: int = 10,
+    max_flows: int = 20,
+) -> go.Figure:
+    """Flows from origin (index) to destination (columns) gemeente, as curved arrows with a
+    width proportional to the count. Flows within a gemeente are not drawn; the percentage at
+    each name is the share of its lettings that went to its own households (herkomst, tenzij).
+
+    min_count: smaller flows are not drawn (this also keeps small counts off the map).
+    max_flows: only the largest flows are drawn, so that the map stays legible.
+    """
+    text = chart_text(indicator, title, unit, source)
+    matrix = _check_matrix(gdf, matrix)
+    points = dict(zip(gdf["code"], map(_label_point, gdf.geometry), strict=True))
+    names = dict(zip(gdf["code"], gdf["naam"], strict=True))
+    fig = go.Figure(_areas(gdf, [BACKGROUND] * len(gdf), [f"<b>{n}</b>" for n in gdf["naam"]]))
+    pairs = _flow_pairs(matrix, min_count)
+    shown = pairs[:max_flows]
+    largest = max((count for *_, count in shown), default=1)
+    unit_per_px = _View.of(gdf).unit_per_px
+    for origin, destination, count in reversed(shown):  # thin ones last, on top
+        curve = _curve(points[origin], points[destination], FLOW_GAP * unit_per_px)
+        _flow(fig, curve, _width(count, largest), unit_per_px,
+              f"{names[origin]} → {names[destination]}: "
+              f"{bar_labels([count], text.unit)[0]} {text.unit}")
+    _boxed_labels(fig, gdf, _own_share_labels(gdf, matrix))
+    _flow_legend(fig, largest, text.unit)
+    return _finish_map(fig, gdf, text, legend=bool(shown),
+                       notes=_flow_notes(len(pairs), len(shown), min_count, text.unit))
+
+
+def _flow_notes(total: int, shown: int, min_count: int, unit: str) -> list[str]:
+    drawn = (f"de {shown} grootste van {total} stromen" if shown < total else "stromen")
+    return [f"Getekend: {drawn} van minstens {bar_labels([min_count], unit)[0]} {unit} "
+            "tussen gemeenten.",
+            "Percentage bij de naam: deel van de verhuringen in de gemeente aan huishoudens "
+            "uit die gemeente zelf."]
+
+
+# ---------------------------------------------------------------------------------------------
+# Joining and checks
+# ---------------------------------------------------------------------------------------------
+
+
+def _join(gdf: gpd.GeoDataFrame, values: pd.Series) -> pd.Series:
+    """Values in the order of `gdf`, joined on CBS code; codes without a value become NaN."""
+    index = values.index.astype(str)
+    unknown = sorted(set(index) - set(gdf["code"]))
+    if unknown:
+        hint = ("" if any(re.fullmatch(r"(GM|WK)\d+", c) for c in unknown)
+                else "; waarden horen bij CBS-codes (GM0518, WK051801), niet bij namen")
+        raise KeyError(f"waarden voor onbekende gebieden {', '.join(unknown[:5])}{hint}")
+    series = pd.Series(values.to_numpy(dtype=float), index=index)
+    return series.reindex(gdf["code"].to_numpy())
+
+
+def _check_code(gdf: gpd.GeoDataFrame, code: str) -> str:
+    if code not in set(gdf["code"]):
+        raise KeyError(f"{code!r} staat niet op de kaart (verwacht een CBS-code als GM0503)")
+    return code
+
+
+def _check_matrix(gdf: gpd.GeoDataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
+    matrix = matrix.copy()
+    matrix.index, matrix.columns = matrix.index.astype(str), matrix.columns.astype(str)
+    unknown = sorted((set(matrix.index) | set(matrix.columns)) - set(gdf["code"]))
+    if unknown:
+        raise KeyError(f"herkomst of bestemming {', '.join(unknown[:5])} staat niet op de "
+                       "kaart (verwacht CBS-codes als GM0503)")
+    return matrix.fillna(0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing
+# ---------------------------------------------------------------------------------------------
+
+
+def map_name(naam: str) -> str:
+    """A gemeente name for on the map: without the province in 'Rijswijk (ZH.)', and long
+    double names over two lines ('Leidschendam-<br>Voorburg'), "'s-Gravenhage" whole."""
+    naam = re.sub(r"\s*\([A-Z]{1,2}\.\)$", "", naam)
+    head, dash, tail = naam.partition("-")
+    return f"{head}-<br>{tail}" if dash and len(head) >= 4 and len(tail) >= 4 else naam
+
+
+def _decimals(gdf: gpd.GeoDataFrame) -> int:
+    """Whole metres for RD (the source precision); tile grids are in tiles."""
+    return 2 if is_tile_grid(gdf) else 0
+
+
+def _path(geometries: Iterable[shapely.Geometry], decimals: int) -> tuple[list, list]:
+    """x and y of all rings of (multi)polygons, separated by None: one fill with holes
+    (interior rings run the other way, so plotly's nonzero fill leaves them open)."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for polygon in shapely.get_parts(list(geometries)):
+        oriented = orient(polygon)
+        for ring in (oriented.exterior, *oriented.interiors):
+            coords = np.round(np.asarray(ring.coords), decimals)
+            xs += [*coords[:, 0].tolist(), None]
+            ys += [*coords[:, 1].tolist(), None]
+    return xs, ys
+
+
+def _areas(gdf: gpd.GeoDataFrame, fills: Sequence[str], hover: Sequence[str], *,
+           line_width: float = 1) -> list[go.Scatter]:
+    """One filled polygon trace per area, hover text on the fill."""
+    decimals = _decimals(gdf)
+    traces = []
+    for geometry, fill, text in zip(gdf.geometry, fills, hover, strict=True):
+        xs, ys = _path([geometry], decimals)
+        traces.append(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill,
+            line={"color": BORDER, "width": line_width}, hoveron="fills", text=text,
+            hoverlabel={"namelength": 0}, showlegend=False, name=""))
+    return traces
+
+
+def _outline(gdf: gpd.GeoDataFrame, *, colour: str, width: float) -> go.Scatter:
+    """Outlines only (no fill, no hover): gemeente borders over wijken, a highlight."""
+    xs, ys = _path(gdf.geometry, _decimals(gdf))
+    return go.Scatter(x=xs, y=ys, mode="lines", line={"color": colour, "width": width},
+                      hoverinfo="skip", showlegend=False)
+
+
+def _label_point(geometry: shapely.Geometry) -> tuple[float, float]:
+    """The point deepest inside the largest part: always inside, also for odd shapes."""
+    largest = max(shapely.get_parts(geometry), key=lambda part: part.area)
+    point = polylabel(largest, tolerance=math.sqrt(largest.area) / 100)
+    return point.x, point.y
+
+
+def _text_colour(fill: str) -> str:
+    """White on dark fills, dark text on light ones (relative luminance, WCAG)."""
+    rgb = [int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "white" if luminance < 0.25 else TEXT_COLOUR
+
+
+def _labels(gdf: gpd.GeoDataFrame, texts: Sequence[str], fills: Sequence[str]) -> go.Scatter:
+    points = [_label_point(geom) for geom in gdf.geometry]
+    return go.Scatter(
+        x=[p[0] for p in points], y=[p[1] for p in points], mode="text", text=list(texts),
+        textfont={"size": LABEL_SIZE, "color": [_text_colour(f) for f in fills]},
+        hoverinfo="skip", showlegend=False)
+
+
+def _boxed_labels(fig: go.Figure, gdf: gpd.GeoDataFrame,
+                  texts: Sequence[str] | None = None) -> None:
+    """Labels (default: the names) on a half-transparent white box, above every trace:
+    readable over any wijk colour or flow line."""
+    texts = texts if texts is not None else [map_name(naam) for naam in gdf["naam"]]
+    for text, geometry in zip(texts, gdf.geometry, strict=True):
+        x, y = _label_point(geometry)
+        fig.add_annotation(x=x, y=y, text=text, showarrow=False,
+                           font={"size": LABEL_SIZE, "color": TEXT_COLOUR},
+                           bgcolor="rgba(255,255,255,0.75)", borderpad=2)
+
+
+def _legend(fig: go.Figure, scheme: Classes, *, missing: bool) -> None:
+    """One legend entry per class (also empty ones: the scale is complete), then 'no data'."""
+    entries = list(zip(scheme.labels, scheme.colours, strict=True))
+    if missing:
+        entries.append((NO_DATA, NO_DATA_COLOUR))
+    for label, colour in entries:
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=label, hoverinfo="skip",
+            marker={"symbol": "square", "size": 14, "color": colour,
+                    "line": {"color": "#BDBDBD", "width": 1}}))
+
+
+def _legend_title(unit: str) -> str | None:
+    """Percentages carry their '%'; other units are named above the classes."""
+    return None if unit == "procent" else unit[:1].upper() + unit[1:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Flows
+# ---------------------------------------------------------------------------------------------
+
+
+def _flow_pairs(matrix: pd.DataFrame, min_count: int) -> list[tuple[str, str, float]]:
+    """(origin, destination, count) between different gemeenten, largest first."""
+    stacked = matrix.stack()
+    pairs = [(str(o), str(d), float(c)) for (o, d), c in stacked.items()
+             if o != d and c >= min_count]
+    return sorted(pairs, key=lambda pair: -pair[2])
+
+
+def _own_share_labels(gdf: gpd.GeoDataFrame, matrix: pd.DataFrame) -> list[str]:
+    """Name and the share of the gemeente's lettings that went to its own households."""
+    received = matrix.sum(axis=0)
+    labels = []
+    for code, naam in zip(gdf["code"], gdf["naam"], strict=True):
+        own = matrix.at[code, code] if code in matrix.index and code in matrix.columns else 0
+        total = received.get(code, 0)
+        share = bar_labels([100 * own / total], "procent")[0] if total else "–"
+        labels.append(f"<b>{map_name(naam)}</b><br>{share}")
+    return labels
+
+
+def _width(count: float, largest: float) -> float:
+    return max(1.0, FLOW_MAX_WIDTH * count / largest)
+
+
+def _curve(start: tuple[float, float], end: tuple[float, float], gap: float,
+           steps: int = 24) -> np.ndarray:
+    """A quadratic Bézier bending to the right of the direction of travel, so A→B and B→A
+    lie side by side; `gap` (map units) is left off at both ends, clear of the labels."""
+    a, b = np.asarray(start), np.asarray(end)
+    along = b - a
+    right = np.array([along[1], -along[0]])
+    control = (a + b) / 2 + FLOW_BEND * right
+    trim = min(0.35, gap / max(float(np.hypot(*along)), 1e-9))
+    t = np.linspace(trim, 1 - trim, steps)[:, None]
+    return (1 - t) ** 2 * a + 2 * (1 - t) * t * control + t ** 2 * b
+
+
+def _flow(fig: go.Figure, curve: np.ndarray, width: float, unit_per_px: float,
+          hover: str) -> None:
+    """The curve as a line (hover anywhere along it) that ends in a filled arrowhead.
+
+    The head is a polygon in map units sized from pixels, wider than the line: plotly's arrow
+    markers are as narrow as a thick line and its annotation arrows cannot follow a curve.
+    """
+    length = (ARROW_BASE + ARROW_SCALE * width) * unit_per_px
+    tip = curve[-1]
+    back = np.hypot(*(tip - curve).T)
+    body = np.vstack([curve[back > length * 0.8], tip])  # the line ends inside the head
+    direction = (tip - curve[-2]) / np.hypot(*(tip - curve[-2]))
+    base = tip - direction * length
+    across = np.array([-direction[1], direction[0]]) * length * 0.55
+    head = np.array([tip, base + across, base - across, tip])
+    style = {"showlegend": False, "opacity": FLOW_OPACITY}
+    fig.add_trace(go.Scatter(x=body[:, 0], y=body[:, 1], mode="lines",
+                             line={"color": FLOW_COLOUR, "width": width},
+                             hovertemplate=hover + "<extra></extra>", **style))
+    fig.add_trace(go.Scatter(x=head[:, 0], y=head[:, 1], mode="lines", fill="toself",
+                             fillcolor=FLOW_COLOUR, line={"width": 0}, hoveron="fills",
+                             text=hover, hoverlabel={"namelength": 0}, **style))
+
+
+def _flow_legend(fig: go.Figure, largest: float, unit: str) -> None:
+    """Line widths for three round counts up to the largest flow."""
+    fig.update_layout(legend_indentation=LINE_LEGEND_INDENT)
+    step = _round_down(largest)
+    for count in sorted({_round_down(step / 4), _round_down(step / 2), step}):
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="lines", hoverinfo="skip",
+            name=f"{bar_labels([count], unit)[0]} {unit}",
+            line={"color": FLOW_COLOUR, "width": _width(count, largest)}))
+
+
+def _round_down(value: float) -> float:
+    """The largest round number (1, 2, 2,5 or 5 × 10ⁿ) not above `value`."""
+    if value < 1:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    return max(s * magnitude for s in NICE_STEPS if s * magnitude <= value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _View:
+    """The visible extent of a map and its size on the page."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    plot_height: int  # px; the map fills the height, the width follows from the aspect
+
+    @classmethod
+    def of(cls, gdf: gpd.GeoDataFrame) -> _View:
+        minx, miny, maxx, maxy = gdf.total_bounds
+        pad = RANGE_PAD * max(maxx - minx, maxy - miny)
+        x_range, y_range = (minx - pad, maxx + pad), (miny - pad, maxy + pad)
+        aspect = (x_range[1] - x_range[0]) / (y_range[1] - y_range[0])
+        return cls(x_range, y_range, round(min(MAX_PLOT_HEIGHT, (WIDTH - 2 * PAD) / aspect)))
+
+    @property
+    def unit_per_px(self) -> float:
+        """Map units (metres, tiles) per pixel: for sizes that must look the same on every
+        map, such as the arrowheads."""
+        return (self.y_range[1] - self.y_range[0]) / self.plot_height
+
+
+def _finish_map(fig: go.Figure, gdf: gpd.GeoDataFrame, text: ChartText, *, legend: bool,
+                legend_title: str | None = None, notes: Sequence[str] = ()) -> go.Figure:
+    """House layout for a map: equal scales, hidden axes, source line with the map's origin,
+    and for a tile grid a visible note that the boundaries are missing."""
+    view = _View.of(gdf)
+    axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
+    fig.update_xaxes(axis, range=view.x_range, constrain="domain")
+    fig.update_yaxes(axis, range=view.y_range, scaleanchor="x", scaleratio=1,
+                     constrain="domain")
+    source = _map_source(text.source, gdf)
+    finish(fig, ChartText(text.title, text.unit, source), margin_left=PAD, margin_right=PAD,
+           legend=legend, plot_height=view.plot_height, legend_title=legend_title)
+    fig.update_layout(hovermode="closest", dragmode="pan")
+    _notes(fig, notes, source_lines=source.count("<br>") + 1)
+    if is_tile_grid(gdf):
+        _notes(fig, [TILE_NOTE.format(jaar=_year(gdf))],
+               source_lines=source.count("<br>") + 1 + len(notes), warning=True)
+    return fig
+
+
+def _year(gdf: gpd.GeoDataFrame) -> int:
+    return int(gdf["jaar"].dropna().max())
+
+
+def _map_source(source: str, gdf: gpd.GeoDataFrame) -> str:
+    """'Bron: …, bewerking Woonzorgmonitor' and, on its own line, the boundaries' origin."""
+    lines = [source] if source else []
+    if not is_tile_grid(gdf):
+        lines.append(f"{'Kaart' if lines else 'Bron kaart'}: {ATTRIBUTION}, {_year(gdf)}")
+    return "<br>".join(lines)
+
+
+def _notes(fig: go.Figure, notes: Sequence[str], *, source_lines: int,
+           warning: bool = False) -> None:
+    """Notes in the bottom margin, one line each, above `source_lines` lines of source."""
+    for i, note in enumerate(notes):
+        fig.add_annotation(
+            text=note, showarrow=False, xref="paper", yref="paper", x=0, y=0, xanchor="left",
+            yanchor="bottom", align="left", xshift=PAD - fig.layout.margin.l,
+            yshift=PAD - MARGIN_BOTTOM + NOTE_LINE * (source_lines + len(notes) - 1 - i) + 4,
+            font={"size": SMALL_FONT_SIZE if warning else 11,
+                  "color": VERMILLION if warning else MUTED_COLOUR,
+                  "weight": "bold" if warning else "normal"})
+
