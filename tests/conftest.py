@@ -31,17 +31,30 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def shared_geo_config(folder: Path):
+    """The Haaglanden settings with the maps pointed at the shared real 2025 boundaries."""
+    import yaml
+
+    from analysis.config import load_config
+
+    settings = yaml.safe_load(load_config().tekst)
+    settings["geo"] = {"jaar": 2025, "gemeente": str(SHARED_GEO / "gemeente_2025_rd.geojson"),
+                       "wijk": str(SHARED_GEO / "haaglanden_wijk_2025_rd.geojson")}
+    path = folder / "regio.yml"
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    return load_config(path)
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory):
     """The demo data (with the shared wijk boundaries) built once per test run."""
     from analysis.build import build
-    from analysis.config import load_config
     from analysis.demo import generate_demo
     from analysis.model import load_verdeelmodel_config
 
     root = tmp_path_factory.mktemp("demo_build")
     generate_demo(root / "raw", wijken=SHARED_GEO / "haaglanden_wijk_2025_rd.geojson")
-    ingested, analysis = build(root / "raw", root / "processed", load_config(),
+    ingested, analysis = build(root / "raw", root / "processed", shared_geo_config(root),
                                load_verdeelmodel_config())
     return root, ingested, analysis
 

@@ -393,3 +393,16 @@ def test_a_region_without_layout_gets_an_alphabetical_grid():
     assert list(tiles["naam"]) == ["Amsterdam", "Groningen", "Utrecht"]
     centres = [(round(p.x, 2), round(p.y, 2)) for p in tiles.sort_values("naam").centroid]
     assert centres == [(0.5, -0.5), (1.5, -0.5), (0.5, -1.5)]
+
+
+def test_cli_geo_fetch(wfs, tmp_path, cli):
+    result = cli("geo", "fetch", "--jaar", "2025", "--out", tmp_path / "geo",
+                 "--url", wfs.url())
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "geo").iterdir()) == [
+        "gemeente_2025.geojson", "herkomst_2025.json", "wijk_2025.geojson"]
+    failed = cli("geo", "fetch", "--jaar", "2025", "--out", tmp_path / "leeg",
+                 "--url", wfs.url("404"))
+    assert failed.exit_code == 1
+    assert wfs.url("404").split("{")[0][:20] in failed.output
+    assert not (tmp_path / "leeg").exists() or not any((tmp_path / "leeg").iterdir())

@@ -131,14 +131,20 @@ def test_appendix_figures_equal_export_and_regional_report(reports, data, gemeen
 
 
 def test_real_data_has_no_demo_label_and_one_appendix_builds_alone(tmp_path, monkeypatch, cli):
+    import yaml
+
+    from analysis.config import load_config
     from conftest import ROOT
     from rawdata import write_valid_raw
 
     write_valid_raw(tmp_path / "raw")  # no DEMO.json: as real exports arrive
+    settings = yaml.safe_load(load_config().tekst)
+    settings["geo"] = {"map": str(tmp_path / "geen-grenzen"), "jaar": 2025}
+    (tmp_path / "regio.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     monkeypatch.chdir(ROOT)
     result = cli("build", "--raw", tmp_path / "raw", "--processed", tmp_path / "processed",
-                 "--gemeente", "Delft", "--rapporten", tmp_path / "reports",
-                 "--werkmap", tmp_path / "build")
+                 "--config", tmp_path / "regio.yml", "--gemeente", "Delft",
+                 "--rapporten", tmp_path / "reports", "--werkmap", tmp_path / "build")
     assert result.exit_code == 0, result.output
     built = sorted(p.relative_to(tmp_path / "reports").as_posix()
                    for p in (tmp_path / "reports").rglob("*.*") if p.parent.name != "data")
@@ -148,6 +154,8 @@ def test_real_data_has_no_demo_label_and_one_appendix_builds_alone(tmp_path, mon
     document = docx.Document(tmp_path / "reports/gemeenten/bijlage-delft.docx")
     assert not any("DEMO" in p.text for p in document.paragraphs)
     assert "DEMO" not in (tmp_path / "reports/index.html").read_text(encoding="utf-8")
+    # Without boundaries the locator map falls back to the tile grid and says so.
+    assert "Echte gemeentegrenzen ontbreken" in "\n".join(pages)
 
 
 def test_failing_notebook_is_named_and_the_rest_is_built(tmp_path, monkeypatch, cli,
@@ -173,3 +181,16 @@ def test_failing_notebook_is_named_and_the_rest_is_built(tmp_path, monkeypatch, 
             "de test')'): ValueError: kapot voor de test") in result.output
     assert (tmp_path / "reports/gemeenten/bijlage-wassenaar.pdf").is_file()
     assert not (tmp_path / "reports/doelgroepen").exists()
+
+
+def test_maps_use_real_boundaries_with_attribution(reports):
+    text = "\n".join(pdf_pages(reports / "regionale-analyse.pdf"))
+    assert "Kaart: Kadaster / Centraal Bureau voor de Statistiek, 2025" in text
+    assert "Echte gemeentegrenzen ontbreken" not in text
+    for caption in ("Verhuizingen van aandachtsgroepen tussen gemeenten",
+                    "Concentratie van aandachtsgroepen per wijk"):
+        assert caption in text
+    appendix = "\n".join(pdf_pages(reports / "gemeenten/bijlage-delft.pdf"))
+    assert "Delft in de regio Haaglanden" in appendix
+    sheet = "\n".join(pdf_pages(reports / "doelgroepen/doelgroep-ouderen.pdf"))
+    assert "Ouderen: instroom per 1.000 huishoudens" in sheet

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
 from analysis import codes
@@ -18,6 +19,8 @@ from analysis.build import (
 )
 from analysis.config import RegionConfig, load_config
 from analysis.data import ProcessedData, load_processed
+from analysis.geo import BoundariesMissing, boundaries_or_tiles, load_boundaries
+from analysis.geo.load import DEFAULT_CACHE
 from analysis.indicators.table import period_label
 from analysis.model.config import VerdeelmodelConfig, load_verdeelmodel_config
 from analysis.model.run import ModelRun
@@ -49,6 +52,19 @@ class ReportData:
     def short_name(self, code: str) -> str:
         """For column headers of wide tables."""
         return self.region.naam if code == self.region.naam else self.region.korte_naam(code)
+
+    def gemeenten_map(self) -> gpd.GeoDataFrame:
+        """Gemeente boundaries from the geo settings, or the tile grid when there are none
+        (paths count from the project folder, where the notebooks run)."""
+        return boundaries_or_tiles(self.region, root=Path.cwd())
+
+    def wijken_map(self) -> gpd.GeoDataFrame | None:
+        """Wijk boundaries, or None when there are none (the wijk map is then left out)."""
+        try:
+            return load_boundaries(Path.cwd() / self.region.geo.source("wijk"), self.region,
+                                   "wijk", cache_dir=Path.cwd() / DEFAULT_CACHE)
+        except BoundariesMissing:
+            return None
 
     def values(self, indicator: str, *, periode: str, doelgroep: str = "alle",
                categorie: str = "alle", gebiedsniveau: str | None = None,

@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis import codes
 from analysis.report.data import ReportData
-from analysis.tables import fmt_int, fmt_percent
+from analysis.tables import fmt_decimal, fmt_int, fmt_percent
 
 LIMIT_INDICATOR = "aandeel_mutaties_aandachtsgroepen"
 
@@ -103,33 +103,55 @@ def limit_table(data: ReportData) -> pd.DataFrame:
 
 
 def inflow_by_group(data: ReportData) -> pd.DataFrame:
-    """Lettings to each doelgroep per gemeente over the period (rows: doelgroep)."""
+    """Per doelgroep the region's lettings and rate, and the gemeenten with the highest and
+    the lowest rate per 1.000 households over the period: how uneven each group is spread."""
     labels = codes.labels("doelgroepen")
-    rows = {}
+    rows = []
     for doelgroep in codes.codes("doelgroepen"):
         if doelgroep == "geen":
             continue
-        rows[labels[doelgroep]] = data.values("verhuringen", periode=data.period,
-                                              doelgroep=doelgroep)
-    frame = pd.DataFrame(rows).T.astype(int)
-    frame.columns = [data.short_name(g) for g in frame.columns]
-    return frame.rename_axis("Doelgroep").reset_index()
+        rate = data.values("instroom_per_1000_huishoudens", periode=data.period,
+                           doelgroep=doelgroep)
+        per_gemeente = rate.drop(data.region.naam)
+        high, low = per_gemeente.idxmax(), per_gemeente.idxmin()
+        rows.append({
+            "Doelgroep": labels[doelgroep],
+            "Verhuringen": int(data.values("verhuringen", periode=data.period,
+                                           doelgroep=doelgroep)[data.region.naam]),
+            "Per 1.000 huishoudens": rate[data.region.naam],
+            "Hoogste": f"{data.short_name(high)} ({fmt_decimal(per_gemeente[high])})",
+            "Laagste": f"{data.short_name(low)} ({fmt_decimal(per_gemeente[low])})",
+        })
+    return pd.DataFrame(rows)
 
 
-def origin_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
-    """Origin (rows) → destination gemeente (columns) over the period."""
+def origin_summary(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
+    """Per gemeente where its new tenants from priority groups came from, over the period."""
+    matrix = origin_matrix_codes(data, doelgroep)
+    own = pd.Series({g: matrix.at[g, g] for g in data.region.gemeenten})
+    region_total = matrix.loc[list(data.region.gemeenten)].sum()
+    frame = pd.DataFrame({
+        "Eigen gemeente": own,
+        "Andere gemeente in de regio": region_total - own,
+        "Buiten de regio": matrix.loc["buiten_regio"],
+        "Buitenland": matrix.loc["buitenland"],
+        "Onbekend": matrix.loc["onbekend"],
+    })
+    frame["Totaal"] = frame.sum(axis=1)
+    frame.loc[data.region.naam] = frame.sum()
+    frame.index = [data.gemeente_name(g) for g in frame.index]
+    return frame.astype(int).rename_axis("Gemeente van de woning").reset_index()
+
+
+def origin_matrix_codes(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
+    """Origin (rows: region gemeenten, buiten_regio, buitenland, onbekend) → destination
+    gemeente (columns), CBS codes, over the period."""
     t = data.indicators
     rows = t[(t["indicator"] == "herkomst_bestemming") & (t["periode"] == data.period)
              & (t["doelgroep"] == doelgroep) & (t["gebiedsniveau"] == "gemeente")]
     matrix = rows.pivot(index="categorie", columns="gebied", values="waarde")
     origins = [*data.region.gemeenten, "buiten_regio", "buitenland", "onbekend"]
-    matrix = matrix.reindex(index=origins, columns=list(data.region.gemeenten)).fillna(0)
-    matrix = matrix.astype(int)
-    special = {"buiten_regio": "Buiten de regio", "buitenland": "Buitenland",
-               "onbekend": "Onbekend"}
-    matrix.index = [special.get(o) or data.short_name(o) for o in matrix.index]
-    matrix.columns = [data.short_name(g) for g in matrix.columns]
-    return matrix.rename_axis("Herkomst").reset_index()
+    return matrix.reindex(index=origins, columns=list(data.region.gemeenten)).fillna(0)
 
 
 def housing_task_table(data: ReportData, gemeente: str | None = None) -> pd.DataFrame:
@@ -256,3 +278,22 @@ def housing_task_phases(data: ReportData, gemeente: str | None = None) -> pd.Dat
     return percent.rename(columns={"opgeleverd": "Opgeleverd", "in_aanbouw": "In aanbouw",
                                    "harde_plancapaciteit": "Harde plancapaciteit",
                                    "opgave": "Opgave"})
+
+
+def flow_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
+    """Origin gemeente (index) → destination gemeente (columns) over the period, CBS codes,
+    for the flow map (origins outside the region have no place on it)."""
+    matrix = origin_matrix_codes(data, doelgroep)
+    return matrix.loc[list(data.region.gemeenten)].astype(int)
+
+
+def wijk_concentration(data: ReportData) -> pd.Series:
+    """Concentration index per wijk over the period, only where enough lettings make it
+    meaningful (others stay empty on the map)."""
+    t = data.indicators
+    keys = ["gebied", "periode"]
+    index = t[(t["indicator"] == "concentratie_index_wijk") & (t["periode"] == data.period)]
+    share = t[(t["indicator"] == "aandeel_aandachtsgroepen_wijk") & (t["periode"] == data.period)]
+    both = index.merge(share[[*keys, "noemer"]], on=keys, suffixes=("", "_aandeel"))
+    enough = both[both["noemer_aandeel"] >= MIN_WIJK_LETTINGS]
+    return enough.set_index("gebied")["waarde"]
