@@ -42,7 +42,8 @@ def _figure_block(output, flavour: Flavour, resources: Path, converted: Converte
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
     path = resources / f"figuur-{digest}.svg"
     converted.figures.append((spec, path))
-    return f'![{caption}]({path.name}){{fig-alt="{alt}" alt="{alt}" width=100%}}'
+    width = meta.get("width", "100%")
+    return f'![{caption}]({path.name}){{fig-alt="{alt}" alt="{alt}" width={width}}}'
 
 
 def to_markdown(notebook: Path, flavour: Flavour, resources: Path) -> Converted:

@@ -35,7 +35,8 @@ def table(frame: pd.DataFrame,
     display({"text/markdown": markdown, "text/plain": caption}, raw=True)
 
 
-def figure(fig: go.Figure, alt: str, caption: str) -> None:
-    """A chart: `alt` describes what it shows for screen readers, `caption` titles it."""
+def figure(fig: go.Figure, alt: str, caption: str, width: str = "100%") -> None:
+    """A chart: `alt` describes what it shows for screen readers, `caption` titles it;
+    `width` is its share of the text width in PDF and DOCX (a small locator map needs less)."""
     display({PLOTLY_MIME: json.loads(fig.to_json()), "text/plain": alt},
-            metadata={META_KEY: {"alt": alt, "caption": caption}}, raw=True)
+            metadata={META_KEY: {"alt": alt, "caption": caption, "width": width}}, raw=True)
