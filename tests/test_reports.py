@@ -194,3 +194,13 @@ def test_maps_use_real_boundaries_with_attribution(reports):
     assert "Delft in de regio Haaglanden" in appendix
     sheet = "\n".join(pdf_pages(reports / "doelgroepen/doelgroep-ouderen.pdf"))
     assert "Ouderen: instroom per 1.000 huishoudens" in sheet
+
+
+def test_build_outside_the_project_folder_is_a_clear_error(tmp_path, monkeypatch, cli):
+    from rawdata import write_valid_raw
+
+    write_valid_raw(tmp_path / "raw")
+    monkeypatch.chdir(tmp_path)
+    result = cli("build", "--raw", "raw", "--processed", "processed")
+    assert result.exit_code == 1
+    assert "_quarto.yml: kan documentinstellingen niet lezen" in result.output

@@ -283,6 +283,8 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
     try:
         published = publish(Path.cwd(), processed, werkmap, selection, reports=reports,
                             progress=bar)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         bar.finish()
     for error in published.errors:

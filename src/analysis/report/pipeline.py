@@ -14,6 +14,7 @@ from typing import Protocol
 import plotly.io as pio
 
 from analysis import codes
+from analysis.config import ConfigError
 from analysis.render import (
     DocumentMeta,
     DocumentSettings,
@@ -117,6 +118,9 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     """Build the selected documents plus the data exports and the index page into `reports`
     (default: the output folder of _quarto.yml)."""
     settings = document_settings(root)
+    if not (root / "analyses").is_dir():
+        raise ConfigError(f"{root}: geen map analyses/ met de notebooks; draai de build in de "
+                          "projectmap")
     reports = reports or settings.output_dir
     data = load_report_data(processed)
     today = today or dt.date.today()
