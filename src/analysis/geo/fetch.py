@@ -8,8 +8,9 @@ has no internet): CBS and Kadaster publish the boundaries per year as the PDOK d
 
 and the feature types `gemeente_gegeneraliseerd` and `wijk_gegeneraliseerd` (properties
 `statcode`, `statnaam`, `jrstatcode`, …), asked for as GeoJSON (`outputFormat=application/json`)
-in RD New (`srsName=EPSG:28992`). If PDOK moves the service, pass another `base_url` (with or
-without `{jaar}`); any WFS 2.0 that answers these GetFeature requests with GeoJSON will do.
+in RD New (`srsName=EPSG:28992`). Public code that uses the same address and layer names reports
+342 gemeenten for 2025. If PDOK moves the service, pass another `base_url` (with or without
+`{jaar}`); any WFS 2.0 that answers these GetFeature requests with GeoJSON will do.
 
 WFS servers cap the features per answer, so the layers are fetched in pages (`count`,
 `startIndex`) until a page comes back short. The pages are joined into one FeatureCollection
