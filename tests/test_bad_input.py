@@ -209,6 +209,11 @@ def test_decimal_point_in_comma_file(cli, raw, processed):
                    "gelezen (waarde: '6,50,1')")
 
 
+def stock_cells() -> list[list]:
+    """The valid stock rows as Excel writes cells: numbers as numbers, not text."""
+    return [[g, int(y), 1200, 75] for g, y, _, _ in ROWS["voorraad"]()]
+
+
 def write_xlsx(path: Path, header, rows, title_rows=(), sheet="Voorraad") -> Path:
     workbook = Workbook()
     sheet_ = workbook.active
@@ -226,7 +231,7 @@ def test_xlsx_with_title_rows(cli, raw, tmp_path):
     import pandas as pd
 
     (raw / "svh_voorraad.csv").unlink()
-    rows = [[g, int(y), 1200.0, 75] for g, y, _, _ in ROWS["voorraad"]()]
+    rows = [[g, y, float(stock), n] for g, y, stock, n in stock_cells()]
     rows[0][0] = "Delft"  # a name instead of a code
     write_xlsx(raw / "svh_voorraad.xlsx", ["Gemeente", "Jaar", "Sociale huurvoorraad",
                                            "Mutaties"], rows,
@@ -241,7 +246,7 @@ def test_xlsx_with_title_rows(cli, raw, tmp_path):
 
 def test_xlsx_errors_name_sheet_and_excel_row(cli, raw, processed):
     (raw / "svh_voorraad.csv").unlink()
-    rows = [[g, int(y), 1200, 75] for g, y, _, _ in ROWS["voorraad"]()]
+    rows = stock_cells()
     rows[4][3] = 5000  # more vacancies than stock, Excel row 2 + 1 + 4 = 7
     write_xlsx(raw / "svh_voorraad.xlsx", HEADERS["voorraad"], rows, title_rows=["Titel"])
     assert_refused(cli, raw, processed,
@@ -270,7 +275,7 @@ def test_truncated_csv(cli, raw, processed):
 def test_truncated_xlsx(cli, raw, processed, tmp_path):
     (raw / "svh_voorraad.csv").unlink()
     full = write_xlsx(tmp_path / "full.xlsx", HEADERS["voorraad"],
-                      [[g, int(y), 1200, 75] for g, y, _, _ in ROWS["voorraad"]()])
+                      stock_cells())
     data = full.read_bytes()
     (raw / "svh_voorraad.xlsx").write_bytes(data[: len(data) // 2])
     assert zipfile.is_zipfile(raw / "svh_voorraad.xlsx") is False
