@@ -14,19 +14,12 @@ import pytest
 from analysis import codes
 from analysis.config import load_config
 from analysis.contracts import verhuringen
-from analysis.demo import (
-    CBS_FILE,
-    DEFAULT_SEED,
-    DEMO_LABEL,
-    MARKER_FILE,
-    MIN_VERHURINGEN_PER_JAAR,
-    PPM_FILE,
-    STANDPLAATS_GEMEENTEN,
-    VOORRAAD_FILE,
-    DemoError,
-    generate_demo,
-)
+from analysis.demo import DEFAULT_SEED, DemoError, generate_demo
+from analysis.demo.calibration import calibration
+from analysis.demo.generate import MIN_VERHURINGEN_PER_JAAR
+from analysis.demo.writers import CBS_FILE, PPM_FILE, VOORRAAD_FILE
 from analysis.ingest import validate_all
+from analysis.layout import DEMO_LABEL, DEMO_MARKER
 
 SHARED_WIJKEN = (Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
                  / "haaglanden_wijk_2025_rd.geojson")
@@ -34,8 +27,9 @@ SHARED_WIJKEN = (Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
 CONFIG = load_config()
 LETTINGS = f"svh_verhuringen_{CONFIG.jaar_van}-{CONFIG.jaar_tot_en_met}.csv"
 DATA_FILES = (LETTINGS, VOORRAAD_FILE, PPM_FILE, CBS_FILE)
-ALL_FILES = (*DATA_FILES, MARKER_FILE)
+ALL_FILES = (*DATA_FILES, DEMO_MARKER)
 DEN_HAAG = "GM0518"
+STANDPLAATS_GEMEENTEN = calibration().doelgroepen.standplaats_gemeenten
 SMALL = ("GM1842", "GM0629", "GM1926")  # Midden-Delfland, Wassenaar, Pijnacker-Nootdorp
 
 
@@ -343,7 +337,7 @@ def test_wijk_file_is_found_in_geo_folder(tmp_path):
     assert set(df.loc[in_den_haag, "wijk_code"]) == {"WK051801", "WK051802"}
     assert (df.loc[~in_den_haag, "wijk_code"] == "").all()
     assert any("Delft" in note for note in result.notes)
-    marker = json.loads((tmp_path / MARKER_FILE).read_text(encoding="utf-8"))
+    marker = json.loads((tmp_path / DEMO_MARKER).read_text(encoding="utf-8"))
     assert marker["wijkgrenzen"] == "cbs_wijk_2025.geojson"
 
 
@@ -360,7 +354,7 @@ def test_unreadable_wijk_file_is_a_clear_error(tmp_path):
 
 def test_marker_lists_checksums(plain):
     folder = plain[0]
-    text = (folder / MARKER_FILE).read_text(encoding="utf-8")
+    text = (folder / DEMO_MARKER).read_text(encoding="utf-8")
     assert text.endswith("}\n")
     marker = json.loads(text)
     assert marker["demo"] is True
@@ -450,10 +444,10 @@ def test_volume_runs_are_byte_identical(scaled, scaled_again):
 
 
 def test_marker_records_a_chosen_volume_only(plain, scaled):
-    marker = json.loads((scaled[0] / MARKER_FILE).read_text(encoding="utf-8"))
+    marker = json.loads((scaled[0] / DEMO_MARKER).read_text(encoding="utf-8"))
     assert marker["verhuringen_per_jaar"] == VOLUME
     assert "verhuringen_per_jaar" not in json.loads(
-        (plain[0] / MARKER_FILE).read_text(encoding="utf-8"))
+        (plain[0] / DEMO_MARKER).read_text(encoding="utf-8"))
 
 
 def test_volume_below_the_minimum_is_refused(tmp_path):

@@ -10,10 +10,10 @@ import pytest
 
 from analysis.build import analyse
 from analysis.config import load_config
-from analysis.data import load_processed
 from analysis.indicators import catalogue
 from analysis.ingest import ingest
 from analysis.model import load_verdeelmodel_config
+from analysis.processed import load_processed
 from rawdata import write_valid_raw
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import load_config
-from analysis.ingest import DEMO_MARKER, ingest
+from analysis.ingest import ingest
+from analysis.layout import DEMO_MARKER
 from rawdata import write_valid_raw
 
 

@@ -11,8 +11,8 @@ import docx
 import pytest
 
 from analysis.config import ConfigError
+from analysis.layout import DEMO_LABEL
 from analysis.render import (
-    DEMO_NOTICE,
     DocumentMeta,
     RenderError,
     document_settings,
@@ -97,7 +97,7 @@ def test_pdf_has_cover_content_and_demo_banner_on_every_page(resources, tmp_path
         assert expected in text, expected
     assert ("Inhoudsopgave" in text) == toc
     for number, page in enumerate(pages, start=1):
-        assert (DEMO_NOTICE in page) == demo, f"pagina {number}"
+        assert (DEMO_LABEL in page) == demo, f"pagina {number}"
 
 
 def test_pdf_is_tagged_pdf_ua_with_title_and_language(resources, tmp_path):
@@ -149,7 +149,7 @@ def test_docx_has_word_styles_tables_and_demo_header(resources, tmp_path, demo):
     assert ("Title", TITLE) in styles
     assert ("Subtitle", "Gemeente Delft") in styles
     assert ("Date", "Periode 2021–2025 · 25 november 2026") in styles
-    assert (styles[0] == ("Demo", DEMO_NOTICE)) == demo
+    assert (styles[0] == ("Demo", DEMO_LABEL)) == demo
 
     [table] = document.tables
     assert table.cell(1, 1).text == "1.234"
@@ -158,7 +158,7 @@ def test_docx_has_word_styles_tables_and_demo_header(resources, tmp_path, demo):
 
     section = document.sections[0]
     header = " ".join(p.text for p in section.header.paragraphs)
-    assert (DEMO_NOTICE in header) == demo
+    assert (DEMO_LABEL in header) == demo
     assert "pagina" in " ".join(p.text for p in section.footer.paragraphs)
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     assert document.core_properties.title == TITLE

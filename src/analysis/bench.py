@@ -47,8 +47,8 @@ def analyse_stage(processed: Path) -> dict:
     """Load processed data and compute indicators and the model; runs in its own process."""
     from analysis.build import analyse
     from analysis.config import load_config
-    from analysis.data import load_processed
     from analysis.model import load_verdeelmodel_config
+    from analysis.processed import load_processed
 
     region, model = load_config(), load_verdeelmodel_config()
     baseline = _peak_rss_bytes()

@@ -1,28 +1,34 @@
-"""The pipeline, step by step: ingest → indicators and verdeelmodel → data/processed."""
+"""The data step of the pipeline: ingest → indicators and verdeelmodel → data/processed, with the
+region's map layers beside them so the reports only read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
 from analysis.config import RegionConfig
-from analysis.data import ProcessedData, load_processed
+from analysis.context import prepare
+from analysis.geo import map_layers
 from analysis.indicators import compute_indicators
-from analysis.indicators.context import prepare
 from analysis.ingest import IngestResult, Progress, ingest
+from analysis.layout import (
+    BOUNDARY_CACHE,
+    INDICATORS,
+    MAP_GEMEENTEN,
+    MAP_WIJKEN,
+    MODEL_REGION,
+    MODEL_RESULTS,
+    MODEL_SETTINGS,
+    MODEL_TRACE,
+    REGION_SETTINGS,
+)
 from analysis.model.config import VerdeelmodelConfig
 from analysis.model.run import ModelRun, run_model
+from analysis.processed import ProcessedData, load_processed
 from analysis.storage import write_all
-
-INDICATORS = "indicatoren.parquet"
-MODEL_RESULTS = "verdeelmodel_resultaten.parquet"
-MODEL_REGION = "verdeelmodel_regio.parquet"
-MODEL_TRACE = "verdeelmodel_trace.parquet"
-# The settings the analysis used, kept beside its results so the reports use the same ones.
-REGION_SETTINGS = "instellingen_regio.yml"
-MODEL_SETTINGS = "instellingen_verdeelmodel.yml"
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,13 +47,15 @@ def analyse(data: ProcessedData, region: RegionConfig, model: VerdeelmodelConfig
                     model_config=model)
 
 
-def write_analysis(result: Analysis, processed_dir: Path) -> None:
+def write_analysis(result: Analysis, processed_dir: Path,
+                   layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> None:
     def parquet(frame: pd.DataFrame):
-        return lambda path: frame.to_parquet(path, index=False, engine="pyarrow")
+        return lambda path: frame.to_parquet(path, index=False)
 
     def text(content: str):
         return lambda path: path.write_text(content, encoding="utf-8")
 
+    gemeenten, wijken = layers
     write_all(processed_dir, {
         INDICATORS: parquet(result.indicators),
         MODEL_RESULTS: parquet(result.model.resultaten),
@@ -55,15 +63,20 @@ def write_analysis(result: Analysis, processed_dir: Path) -> None:
         MODEL_TRACE: parquet(result.model.trace),
         REGION_SETTINGS: text(result.region.tekst),
         MODEL_SETTINGS: text(result.model_config.tekst),
+        MAP_GEMEENTEN: parquet(gemeenten),
+        MAP_WIJKEN: parquet(wijken),
     })
 
 
 def build(raw_dir: Path, processed_dir: Path, region: RegionConfig, model: VerdeelmodelConfig,
           progress: Progress | None = None) -> tuple[IngestResult, Analysis]:
+    """Ingest, analyse and write. Relative boundary paths in the region settings count from the
+    working folder (the project folder)."""
     ingested = ingest(raw_dir, processed_dir, region, progress)
+    layers = map_layers(region, cache_dir=Path(processed_dir) / BOUNDARY_CACHE)
     result = analyse(load_processed(processed_dir), region, model)
-    write_analysis(result, processed_dir)
+    write_analysis(result, processed_dir, layers)
     if progress:
-        progress(f"{len(result.indicators)} indicatorwaarden en verdeelmodel "
-                 f"({len(result.model.regio)} jaren) geschreven")
+        progress(f"{len(result.indicators)} indicatorwaarden, verdeelmodel "
+                 f"({len(result.model.regio)} jaren) en kaartlagen geschreven")
     return ingested, result

@@ -1,4 +1,4 @@
-"""The `woonzorg` command: thin wrappers around demo, validation and ingest."""
+"""The `woonzorg` command: thin wrappers around demo, validate, ingest, build and geo fetch."""
 
 from __future__ import annotations
 
@@ -233,18 +233,40 @@ def _doelgroep_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
     return found or None
 
 
-@main.command()
+class _BuildCommand(click.Command):
+    """`build --help` lists the document kinds from _quarto.yml in the working folder."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from analysis.report.kinds import document_kinds
+
+        try:
+            kinds = document_kinds(Path.cwd())
+        except ConfigError:
+            formatter.write_paragraph()
+            formatter.write_text("Draai woonzorg build in de projectmap (met _quarto.yml): daar "
+                                 "staan de documentsoorten die de build maakt.")
+            return
+        with formatter.section("Documenten (tabel 'documenten' in _quarto.yml)"):
+            formatter.write_dl([
+                (kind.id, f"{kind.title}; {kind.format_names}"
+                          + (f"; één per {kind.parameter} (--{kind.parameter})"
+                             if kind.parameter else "")
+                          + f"; map {kind.folder}")
+                for kind in kinds.values()])
+
+
+@main.command(cls=_BuildCommand)
 @raw_option
 @processed_option
 @config_option
 @model_option
 @limit_option
 @click.option("--gemeente", "gemeenten", multiple=True, metavar="NAAM_OF_CODE",
-              help="Maak alleen de bijlage voor deze gemeente (herhaalbaar).")
+              help="Maak alleen de documenten voor deze gemeente (herhaalbaar).")
 @click.option("--doelgroep", "doelgroepen", multiple=True, metavar="CODE_OF_NAAM",
-              help="Maak alleen het blad voor deze doelgroep (herhaalbaar).")
+              help="Maak alleen de documenten voor deze doelgroep (herhaalbaar).")
 @click.option("--alleen-data", is_flag=True,
-              help="Alleen ingest, indicatoren en verdeelmodel; geen rapporten.")
+              help="Alleen ingest, indicatoren, verdeelmodel en kaartlagen; geen rapporten.")
 @click.option("--rapporten", "reports", type=click.Path(file_okay=False, path_type=Path),
               help="Map voor de rapporten; standaard output-dir uit _quarto.yml (reports).")
 @click.option("--werkmap", type=click.Path(file_okay=False, path_type=Path),
@@ -255,12 +277,13 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
           alleen_data: bool, reports: Path | None, werkmap: Path) -> None:
     """Draai de hele pijplijn: van RAW naar PROCESSED en de rapporten in reports/.
 
-    Schrijft de gevalideerde data, de indicatortabel (indicatoren.parquet) en het verdeelmodel
-    (verdeelmodel_*.parquet) naar PROCESSED, en dan de regionale analyse (PDF, HTML), de
-    bijlage per gemeente (PDF, DOCX), een blad per doelgroep (PDF, HTML), de data-exports en
-    reports/index.html. Met --gemeente of --doelgroep alleen die documenten. Als een document
-    mislukt, worden de andere toch gemaakt en eindigt het commando met code 1."""
+    Schrijft de gevalideerde data, de indicatortabel, het verdeelmodel en de kaartlagen naar
+    PROCESSED, en dan elk document uit de tabel hieronder, de data-exports en
+    reports/index.html. Met --gemeente of --doelgroep alleen de documenten voor die gemeente
+    of doelgroep. Als een document mislukt, worden de andere toch gemaakt en eindigt het
+    commando met code 1."""
     from analysis.build import build as run
+    from analysis.geo.errors import GeoError
     from analysis.model.config import load_verdeelmodel_config
 
     region = _config(config_path)
@@ -268,20 +291,21 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
         model = load_verdeelmodel_config(model_path)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    selection_gemeenten = _gemeente_codes(gemeenten, region)
-    selection_doelgroepen = _doelgroep_codes(doelgroepen)
-    _run_pipeline(processed, limit,
-                  lambda clock: run(raw, processed, region, model, progress=clock)[0])
+    only = {name: values for name, values in (("gemeente", _gemeente_codes(gemeenten, region)),
+                                              ("doelgroep", _doelgroep_codes(doelgroepen)))
+            if values}
+    try:
+        _run_pipeline(processed, limit,
+                      lambda clock: run(raw, processed, region, model, progress=clock)[0])
+    except GeoError as exc:
+        raise click.ClickException(str(exc)) from exc
     if alleen_data:
         return
     from analysis.report.pipeline import Selection, publish
 
-    selection = Selection(regio=not (gemeenten or doelgroepen),
-                          gemeenten=selection_gemeenten or (() if doelgroepen else None),
-                          doelgroepen=selection_doelgroepen or (() if gemeenten else None))
     clock, bar = _Clock(), _ProgressBar()
     try:
-        published = publish(Path.cwd(), processed, werkmap, selection, reports=reports,
+        published = publish(Path.cwd(), processed, werkmap, Selection(only), reports=reports,
                             progress=bar)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc

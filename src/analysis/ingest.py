@@ -17,13 +17,11 @@ import pandas as pd
 from analysis import __version__
 from analysis.config import RegionConfig
 from analysis.contracts import CONTRACTS, Contract
-from analysis.demo import DEMO_LABEL
-from analysis.demo import MARKER_FILE as DEMO_MARKER
 from analysis.issues import InputError, Issue
+from analysis.layout import DEMO_LABEL, DEMO_MARKER, MANIFEST, source_file
 from analysis.storage import write_all
 from analysis.validate import SourceResult, contract_for_file, validate_source
 
-MANIFEST = "manifest.json"
 IGNORED_FILES = {"readme.md", DEMO_MARKER.lower(), ".gitkeep"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 
@@ -168,10 +166,6 @@ def ingest(raw_dir: Path, processed_dir: Path, config: RegionConfig,
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)
                         + "\n", encoding="utf-8")
 
-    writers = {f"{r.contract.id}.parquet": parquet_writer(r) for r in results}
+    writers = {source_file(r.contract.id): parquet_writer(r) for r in results}
     write_all(processed_dir, {**writers, MANIFEST: write_manifest}, last=MANIFEST)
     return IngestResult(manifest, tuple(warnings))
-
-
-def load_manifest(processed_dir: Path) -> dict:
-    return json.loads((Path(processed_dir) / MANIFEST).read_text(encoding="utf-8"))

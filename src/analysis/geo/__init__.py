@@ -10,7 +10,7 @@ Maps are made in `analysis.figures.maps`.
 
 from analysis.geo.errors import BoundariesMissing, GeoError
 from analysis.geo.fetch import fetch_boundaries
-from analysis.geo.load import boundaries_or_tiles, load_boundaries
+from analysis.geo.load import boundaries_or_tiles, load_boundaries, map_layers
 from analysis.geo.tiles import derive_layout, tile_grid
 
 __all__ = [
@@ -20,5 +20,6 @@ __all__ = [
     "derive_layout",
     "fetch_boundaries",
     "load_boundaries",
+    "map_layers",
     "tile_grid",
 ]

@@ -94,6 +94,19 @@ def boundaries_or_tiles(region: RegionConfig, *, root: Path = Path(),
         return tile_grid(region)
 
 
+def map_layers(region: RegionConfig, *, root: Path = Path(),
+               cache_dir: Path | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The region's gemeente layer (boundaries, or the tile grid when there are none) and its
+    wijk layer (no rows when there are no wijk boundaries); paths as in `boundaries_or_tiles`."""
+    gemeenten = boundaries_or_tiles(region, root=root, cache_dir=cache_dir)
+    try:
+        wijken = load_boundaries(root / region.geo.source("wijk"), region, "wijk",
+                                 cache_dir=None if cache_dir is None else root / cache_dir)
+    except BoundariesMissing:
+        wijken = gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs=RD)
+    return gemeenten, wijken
+
+
 def find_file(source: Path, level: Level, jaar: int) -> Path:
     """`source` itself, or the level's file for `jaar` in the folder `source`."""
     if source.is_file():

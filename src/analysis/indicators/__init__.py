@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.context import Context
 from analysis.indicators import (
     concentratie,
     herkomst,
@@ -17,7 +18,6 @@ from analysis.indicators import (
     woonopgave,
 )
 from analysis.indicators.catalogue import Indicator, catalogue
-from analysis.indicators.context import Context
 from analysis.indicators.table import COLUMNS
 
 if TYPE_CHECKING:

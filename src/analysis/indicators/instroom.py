@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.indicators.context import Context, count, per_gemeente_jaar
+from analysis.context import Context
+from analysis.indicators.counts import count, per_gemeente_jaar
 from analysis.indicators.table import roll_up, with_doelgroep_totals
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.indicators.context import Context
+from analysis.context import Context
 from analysis.indicators.table import finish, period_label, roll_up
 
 if TYPE_CHECKING:

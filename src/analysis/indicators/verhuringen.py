@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.indicators.context import Context, count
+from analysis.context import Context
+from analysis.indicators.counts import count
 from analysis.indicators.table import roll_up, with_doelgroep_totals
 
 

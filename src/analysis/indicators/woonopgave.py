@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.config import RegionConfig
-from analysis.indicators.context import Context
+from analysis.context import Context
 from analysis.indicators.table import finish, period_label, roll_up
 
 KEYS = ["gemeente", "doelgroep", "eenheid"]

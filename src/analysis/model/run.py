@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.indicators.context import Context
+from analysis.context import Context
 from analysis.model.verdeelmodel import DistributionResult, distribute, inputs_from_frame
 
 

@@ -23,8 +23,9 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 
+from analysis.layout import DEMO_LABEL
 from analysis.render.house import COLOURS
-from analysis.render.meta import DEMO_NOTICE, DocumentMeta
+from analysis.render.meta import DocumentMeta
 from analysis.render.pandoc import RenderError, convert, run_pandoc, write_atomic
 
 # Arial is on every office laptop; LibreOffice shows it as the metric-identical Liberation Sans.
@@ -55,7 +56,7 @@ def render_docx(markdown: str, resources: Path, meta: DocumentMeta, out: Path) -
 def _with_demo_paragraph(data: bytes) -> bytes:
     """Put the demo notice before the title: pasted elsewhere, the text still says it."""
     document = docx.Document(io.BytesIO(data))
-    document.paragraphs[0].insert_paragraph_before(DEMO_NOTICE, style=DEMO_STYLE)
+    document.paragraphs[0].insert_paragraph_before(DEMO_LABEL, style=DEMO_STYLE)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -223,7 +224,7 @@ def _set_page(document: WordDocument, papersize: str, demo: bool) -> None:
     if demo:
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = header.add_run(DEMO_NOTICE)
+        run = header.add_run(DEMO_LABEL)
         run.bold = True
         run.font.size = Pt(9)
         run.font.color.rgb = _rgb("demo")

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from babel.dates import format_date
 
+from analysis.layout import DEMO_LABEL
 from analysis.render.house import COLOURS
-
-DEMO_NOTICE = "DEMO — synthetische gegevens"
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,7 @@ class DocumentMeta:
     area: str
     period: str
     date: datetime.date
-    kind: Literal["regio", "gemeente", "doelgroep"]
+    kind: str  # the document kind (see `documenten` in _quarto.yml)
     demo: bool
     toc: bool
     organisation: str = "Regio Haaglanden — Woonzorgmonitor"
@@ -62,9 +60,8 @@ class DocumentMeta:
         """Layout switches for our Typst and HTML templates (Pandoc's -V). A switch that is
         off is left out: to a Pandoc template any text, "false" too, counts as on."""
         variables = {f"colour-{name}": value for name, value in COLOURS.items()}
-        variables |= {"demo-notice": DEMO_NOTICE, "papersize": self.papersize}
-        if self.toc:
-            variables["toc"] = "true"
-        if self.kind == "regio":  # long enough for chapters to start on a fresh page
+        variables |= {"demo-notice": DEMO_LABEL, "papersize": self.papersize}
+        if self.toc:  # a document with a table of contents is long enough for chapters to
+            variables["toc"] = "true"  # start on a fresh page
             variables["chapters-on-new-page"] = "true"
         return variables

@@ -21,8 +21,8 @@ class DocumentSettings:
     output_dir: Path  # project.output-dir, absolute: where reports are written
 
 
-def document_settings(project_root: Path) -> DocumentSettings:
-    """Read and check `_quarto.yml` in `project_root`; errors name the file and the key."""
+def read_quarto(project_root: Path) -> tuple[Path, dict]:
+    """`_quarto.yml` in `project_root` as a mapping, with its path for messages."""
     path = Path(project_root) / QUARTO_FILE
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -30,6 +30,14 @@ def document_settings(project_root: Path) -> DocumentSettings:
         raise ConfigError(f"{path}: kan documentinstellingen niet lezen ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: geen geldige YAML ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: verwacht instellingen als sleutel: waarde")
+    return path, raw
+
+
+def document_settings(project_root: Path) -> DocumentSettings:
+    """Read and check `_quarto.yml` in `project_root`; errors name the file and the key."""
+    path, raw = read_quarto(project_root)
 
     def text(*keys: str) -> str:
         value: object = raw

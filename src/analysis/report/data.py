@@ -1,4 +1,8 @@
-"""Everything a report notebook reads, loaded once from data/processed."""
+"""Everything a report reads, loaded once from data/processed, and the few ways to ask for it.
+
+Report modules and notebooks ask `ReportData` for figures (`rows`, `values`, `matrix`) and names
+(`gemeente_name`, `named`) instead of filtering the indicator table themselves: this is the one
+seam between the analysis results and everything that is published."""
 
 from __future__ import annotations
 
@@ -9,21 +13,21 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis import codes
-from analysis.build import (
+from analysis.config import RegionConfig, load_config
+from analysis.indicators.table import period_label
+from analysis.layout import (
     INDICATORS,
+    MAP_GEMEENTEN,
+    MAP_WIJKEN,
     MODEL_REGION,
     MODEL_RESULTS,
     MODEL_SETTINGS,
     MODEL_TRACE,
     REGION_SETTINGS,
 )
-from analysis.config import RegionConfig, load_config
-from analysis.data import ProcessedData, load_processed
-from analysis.geo import BoundariesMissing, boundaries_or_tiles, load_boundaries
-from analysis.geo.load import DEFAULT_CACHE
-from analysis.indicators.table import period_label
 from analysis.model.config import VerdeelmodelConfig, load_verdeelmodel_config
 from analysis.model.run import ModelRun
+from analysis.processed import ProcessedData, load_processed
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,6 +37,7 @@ class ReportData:
     model: ModelRun
     region: RegionConfig
     model_config: VerdeelmodelConfig
+    folder: Path  # the processed folder, for the map layers
 
     @property
     def demo(self) -> bool:
@@ -53,33 +58,47 @@ class ReportData:
         """For column headers of wide tables."""
         return self.region.naam if code == self.region.naam else self.region.korte_naam(code)
 
+    def named(self, figures: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+        """The same figures with gemeente codes in the index replaced by their names."""
+        return figures.set_axis([self.gemeente_name(g) for g in figures.index], axis=0)
+
     def gemeenten_map(self) -> gpd.GeoDataFrame:
-        """Gemeente boundaries from the geo settings, or the tile grid when there are none
-        (paths count from the project folder, where the notebooks run)."""
-        return boundaries_or_tiles(self.region, root=Path.cwd())
+        """The gemeente layer the build prepared: boundaries, or the tile grid without them."""
+        return gpd.read_parquet(self.folder / MAP_GEMEENTEN)
 
     def wijken_map(self) -> gpd.GeoDataFrame | None:
-        """Wijk boundaries, or None when there are none (the wijk map is then left out)."""
-        try:
-            return load_boundaries(Path.cwd() / self.region.geo.source("wijk"), self.region,
-                                   "wijk", cache_dir=Path.cwd() / DEFAULT_CACHE)
-        except BoundariesMissing:
-            return None
+        """The wijk layer the build prepared, or None when there are no wijk boundaries."""
+        wijken = gpd.read_parquet(self.folder / MAP_WIJKEN)
+        return wijken if len(wijken) else None
+
+    def rows(self, indicator: str, **where: str) -> pd.DataFrame:
+        """The rows of one indicator, filtered on any columns of the indicator table
+        (periode, doelgroep, categorie, gebiedsniveau, gebied)."""
+        t = self.indicators
+        mask = t["indicator"] == indicator
+        for column, value in where.items():
+            mask &= t[column] == value
+        return t[mask]
 
     def values(self, indicator: str, *, periode: str, doelgroep: str = "alle",
                categorie: str = "alle", gebiedsniveau: str | None = None,
                column: str = "waarde") -> pd.Series:
         """One indicator as a Series indexed by gebied (gemeenten in region order, then the
         region), for one period, doelgroep and categorie."""
-        t = self.indicators
-        rows = t[(t["indicator"] == indicator) & (t["periode"] == periode)
-                 & (t["doelgroep"] == doelgroep) & (t["categorie"] == categorie)]
+        where = {"periode": periode, "doelgroep": doelgroep, "categorie": categorie}
         if gebiedsniveau is not None:
-            rows = rows[rows["gebiedsniveau"] == gebiedsniveau]
-        series = rows.set_index("gebied")[column]
+            where["gebiedsniveau"] = gebiedsniveau
+        series = self.rows(indicator, **where).set_index("gebied")[column]
         order = [*self.region.gemeenten, self.region.naam]
         return series.reindex([g for g in order if g in series.index]
                               + [g for g in series.index if g not in order])
+
+    def matrix(self, indicator: str, *, periode: str, doelgroep: str,
+               gebiedsniveau: str = "gemeente") -> pd.DataFrame:
+        """One indicator with a breakdown as categorie (rows) × gebied (columns)."""
+        rows = self.rows(indicator, periode=periode, doelgroep=doelgroep,
+                         gebiedsniveau=gebiedsniveau)
+        return rows.pivot(index="categorie", columns="gebied", values="waarde")
 
 
 def load_report_data(processed_dir: Path) -> ReportData:
@@ -91,4 +110,5 @@ def load_report_data(processed_dir: Path) -> ReportData:
     return ReportData(processed=load_processed(processed_dir),
                       indicators=pd.read_parquet(processed_dir / INDICATORS), model=run,
                       region=load_config(processed_dir / REGION_SETTINGS),
-                      model_config=load_verdeelmodel_config(processed_dir / MODEL_SETTINGS))
+                      model_config=load_verdeelmodel_config(processed_dir / MODEL_SETTINGS),
+                      folder=processed_dir)

@@ -29,8 +29,7 @@ def by_gemeente(data: ReportData, doelgroep: str) -> pd.DataFrame:
         "Uit eigen gemeente": data.values("aandeel_eigen_herkomst", periode=period,
                                           doelgroep=doelgroep),
     })
-    frame.index = [data.gemeente_name(g) for g in frame.index]
-    return frame.rename_axis("Gemeente").reset_index()
+    return data.named(frame).rename_axis("Gemeente").reset_index()
 
 
 def by_year(data: ReportData, doelgroep: str) -> pd.DataFrame:
@@ -42,10 +41,9 @@ def by_year(data: ReportData, doelgroep: str) -> pd.DataFrame:
 
 
 def routes(data: ReportData, doelgroep: str) -> pd.DataFrame:
-    t = data.indicators
-    rows = t[(t["indicator"] == "verhuringen_route") & (t["periode"] == data.period)
-             & (t["doelgroep"] == doelgroep) & (t["gebied"] == data.region.naam)
-             & (t["waarde"] > 0)].sort_values("waarde", ascending=False)
+    rows = data.rows("verhuringen_route", periode=data.period, doelgroep=doelgroep,
+                     gebied=data.region.naam)
+    rows = rows[rows["waarde"] > 0].sort_values("waarde", ascending=False)
     labels = codes.labels("toewijzingsroutes")
     total = rows["waarde"].sum()
     return pd.DataFrame({"Toewijzingsroute": [labels[c] for c in rows["categorie"]],

@@ -7,7 +7,7 @@ import pandas as pd
 from analysis import codes
 from analysis.indicators.catalogue import catalogue
 from analysis.report.data import ReportData
-from analysis.report.regio import LIMIT_INDICATOR, limit_percent
+from analysis.report.shared import LIMIT_INDICATOR, limit_percent, origin_matrix, origin_name
 from analysis.tables import fmt_int, fmt_percent, fmt_value
 
 # (indicator, doelgroep) pairs of the comparison table, in reading order.
@@ -64,33 +64,24 @@ def inflow_by_group(data: ReportData, gemeente: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _shares(counts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The non-zero counts, largest first, and each as a percentage of their sum."""
+    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
+    return counts, 100 * counts / counts.sum()
+
+
 def origins(data: ReportData, gemeente: str) -> pd.DataFrame:
     """Where the gemeente's priority-group tenants came from, over the period."""
-    t = data.indicators
-    rows = t[(t["indicator"] == "herkomst_bestemming") & (t["periode"] == data.period)
-             & (t["doelgroep"] == "aandachtsgroepen") & (t["gebied"] == gemeente)]
-    special = {"buiten_regio": "Buiten de regio", "buitenland": "Buitenland",
-               "onbekend": "Onbekend"}
-    frame = rows[rows["waarde"] > 0].sort_values("waarde", ascending=False)
-    total = frame["waarde"].sum()
-    return pd.DataFrame({
-        "Herkomst": [special.get(c) or data.gemeente_name(c) for c in frame["categorie"]],
-        "Verhuringen": frame["waarde"].to_numpy(),
-        "Aandeel": (100 * frame["waarde"] / total).to_numpy(),
-    })
+    counts, shares = _shares(origin_matrix(data)[gemeente])
+    return pd.DataFrame({"Herkomst": [origin_name(data, c) for c in counts.index],
+                         "Verhuringen": counts.to_numpy(), "Aandeel": shares.to_numpy()})
 
 
 def destinations(data: ReportData, gemeente: str) -> pd.DataFrame:
     """Where priority-group households from this gemeente were housed in the region."""
-    t = data.indicators
-    rows = t[(t["indicator"] == "herkomst_bestemming") & (t["periode"] == data.period)
-             & (t["doelgroep"] == "aandachtsgroepen") & (t["categorie"] == gemeente)
-             & (t["gebiedsniveau"] == "gemeente") & (t["waarde"] > 0)]
-    frame = rows.sort_values("waarde", ascending=False)
-    total = frame["waarde"].sum()
-    return pd.DataFrame({"Gehuisvest in": [data.gemeente_name(g) for g in frame["gebied"]],
-                         "Verhuringen": frame["waarde"].to_numpy(),
-                         "Aandeel": (100 * frame["waarde"] / total).to_numpy()})
+    counts, shares = _shares(origin_matrix(data).loc[gemeente])
+    return pd.DataFrame({"Gehuisvest in": [data.gemeente_name(g) for g in counts.index],
+                         "Verhuringen": counts.to_numpy(), "Aandeel": shares.to_numpy()})
 
 
 def model_by_year(data: ReportData, gemeente: str) -> pd.DataFrame:

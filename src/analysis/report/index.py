@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.render import DocumentMeta, DocumentSettings, render_html
 from analysis.report.data import ReportData
 
-SECTIONS = (  # (title, sub-folder of reports/)
-    ("Regionale analyse", "."),
-    ("Bijlagen per gemeente (PDF en Word)", "gemeenten"),
-    ("Doelgroepbladen", "doelgroepen"),
-    ("Data (Parquet, CSV, Excel met codeboek)", "data"),
-)
+DATA_SECTION = "Data (Parquet, CSV, Excel met codeboek)"
 KINDS = {".pdf": "PDF", ".docx": "Word", ".html": "HTML", ".parquet": "Parquet", ".csv": "CSV",
          ".xlsx": "Excel"}
+Section = tuple[str, Sequence[Path]]  # heading, files
 
 
-def index_markdown(reports: Path, outputs: list[Path], data: ReportData) -> str:
+def index_markdown(reports: Path, sections: Sequence[Section], data: ReportData) -> str:
     lines = [f"Alle uitvoer van de Woonzorgmonitor {data.region.naam} over {data.period}."]
-    for title, folder in SECTIONS:
-        wanted = (reports / folder).resolve()
-        files = sorted(p for p in outputs
-                       if p.parent.resolve() == wanted and p.name != "index.html")
+    for title, files in sections:
         if not files:
             continue
         lines += ["", f"## {title}", ""]
         by_stem: dict[str, list[Path]] = {}
-        for path in files:
+        for path in sorted(files):
             by_stem.setdefault(path.stem, []).append(path)
         for stem, paths in by_stem.items():
             links = " · ".join(f"[{KINDS.get(p.suffix, p.suffix)}]({p.relative_to(reports)})"
@@ -37,13 +31,14 @@ def index_markdown(reports: Path, outputs: list[Path], data: ReportData) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_index(reports: Path, outputs: list[Path], data: ReportData, today: dt.date,
+def write_index(reports: Path, sections: Sequence[Section], data: ReportData, today: dt.date,
                 settings: DocumentSettings) -> Path:
+    """One section per document kind (in the order of the table), then the data."""
     target = reports / "index.html"
     meta = DocumentMeta(title=settings.title, area="Overzicht van de rapporten",
-                        period=data.period.replace("-", "–"), date=today, kind="regio",
+                        period=data.period.replace("-", "–"), date=today, kind="index",
                         demo=data.demo, toc=False, lang=settings.lang,
                         papersize=settings.papersize,
                         organisation=f"Regio {data.region.naam} — {settings.title}")
-    render_html(index_markdown(reports, outputs, data), reports, meta, target)
+    render_html(index_markdown(reports, sections, data), reports, meta, target)
     return target

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import plotly.io as pio
 
-from analysis import codes
-from analysis.config import ConfigError
+from analysis.config import ConfigError, RegionConfig
 from analysis.render import (
     DocumentMeta,
     DocumentSettings,
@@ -28,22 +26,39 @@ from analysis.report.convert import Converted, to_markdown
 from analysis.report.data import ReportData, load_report_data
 from analysis.report.execute import Job, Outcome, execute_all
 from analysis.report.exports import write_exports
-from analysis.report.index import write_index
-
-TITLES = {
-    "regio": "Regionale analyse huisvesting aandachtsgroepen",
-    "gemeente": "Bijlage volkshuisvestingsprogramma: huisvesting aandachtsgroepen",
-    "doelgroep": "Doelgroepblad huisvesting aandachtsgroepen",
-}
+from analysis.report.index import DATA_SECTION, write_index
+from analysis.report.kinds import SUFFIXES, DocumentKind, document_kinds
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Which documents to build; None means all."""
+    """Which documents to build: `only` maps a parameter (gemeente, doelgroep) to the values
+    asked for, and then only kinds with such a parameter are built; empty means everything."""
 
-    regio: bool = True
-    gemeenten: tuple[str, ...] | None = None
-    doelgroepen: tuple[str, ...] | None = None
+    only: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def values(self, kind: DocumentKind, region: RegionConfig) -> tuple[str | None, ...]:
+        if not self.only:
+            return kind.values(region)
+        return self.only.get(kind.parameter, ()) if kind.parameter else ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document to make: a kind, its parameter value, and the notebook run behind it."""
+
+    kind: DocumentKind
+    value: str | None
+    job: Job
+
+    def meta(self, data: ReportData, today: dt.date, settings: DocumentSettings
+             ) -> DocumentMeta:
+        return DocumentMeta(title=self.kind.title,
+                            area=self.kind.area_text(data.region, self.value),
+                            period=data.period.replace("-", "–"), date=today, kind=self.kind.id,
+                            demo=data.demo, toc=self.kind.toc,
+                            organisation=f"Regio {data.region.naam} — {settings.title}",
+                            lang=settings.lang, papersize=settings.papersize)
 
 
 @dataclass
@@ -53,42 +68,20 @@ class Published:
     seconds: dict[str, float] = field(default_factory=dict)  # per step, for the benchmark
 
 
-def slug(text: str) -> str:
-    plain = codes.name_key(text).replace(" ", "-")
-    return re.sub(r"[^a-z0-9-]", "", plain)
-
-
-def plan(data: ReportData, root: Path, processed: Path, selection: Selection) -> list[Job]:
-    analyses = root / "analyses"
+def plan(kinds: Mapping[str, DocumentKind], region: RegionConfig, root: Path, processed: Path,
+         reports: Path, selection: Selection) -> list[Document]:
     base = {"processed": str(processed.resolve())}
-    jobs = []
-    if selection.regio:
-        jobs.append(Job(analyses / "regio.ipynb", "regionale-analyse", base))
-    gemeenten = data.region.gemeenten if selection.gemeenten is None else selection.gemeenten
-    doelgroepen = (codes.codes("doelgroepen")[1:] if selection.doelgroepen is None
-                   else selection.doelgroepen)  # [1:]: every code but 'geen'
-    for gemeente in gemeenten:
-        name = f"bijlage-{slug(data.gemeente_name(gemeente))}"
-        jobs.append(Job(analyses / "gemeente.ipynb", name, {**base, "gemeente": gemeente}))
-    for doelgroep in doelgroepen:
-        jobs.append(Job(analyses / "doelgroep.ipynb", f"doelgroep-{slug(doelgroep)}",
-                        {**base, "doelgroep": doelgroep}))
-    return jobs
-
-
-def _meta(data: ReportData, job: Job, today: dt.date, settings: DocumentSettings
-          ) -> DocumentMeta:
-    if "gemeente" in job.parameters:
-        kind, area = "gemeente", f"Gemeente {data.gemeente_name(job.parameters['gemeente'])}"
-    elif "doelgroep" in job.parameters:
-        kind = "doelgroep"
-        area = f"Doelgroep: {codes.labels('doelgroepen')[job.parameters['doelgroep']]}"
-    else:
-        kind, area = "regio", f"Regio {data.region.naam}"
-    return DocumentMeta(title=TITLES[kind], area=area, period=data.period.replace("-", "–"),
-                        date=today, kind=kind, demo=data.demo, toc=kind == "regio",
-                        organisation=f"Regio {data.region.naam} — {settings.title}",
-                        lang=settings.lang, papersize=settings.papersize)
+    documents = []
+    for kind in kinds.values():
+        for value in selection.values(kind, region):
+            parameters = base if value is None else {**base, kind.parameter: value}
+            name = kind.target(reports, value).name  # executed notebook, progress bar
+            documents.append(Document(kind, value, Job(root / kind.notebook, name, parameters)))
+    names = [d.job.name for d in documents]
+    if len(set(names)) < len(names):
+        raise ConfigError("documenten in _quarto.yml: twee documentsoorten geven dezelfde "
+                          "bestandsnaam; maak 'bestand' per soort uniek")
+    return documents
 
 
 def _render_figures(converted: Sequence[Converted]) -> None:
@@ -96,15 +89,6 @@ def _render_figures(converted: Sequence[Converted]) -> None:
 
     pending = {path: spec for c in converted for spec, path in c.figures if not path.exists()}
     write_images([(pio.from_json(json.dumps(spec)), path) for path, spec in pending.items()])
-
-
-def _target(reports: Path, job: Job) -> Path:
-    folder = {"regio": reports, "gemeente": reports / "gemeenten",
-              "doelgroep": reports / "doelgroepen"}
-    kind = ("gemeente" if "gemeente" in job.parameters else
-            "doelgroep" if "doelgroep" in job.parameters else "regio")
-    folder[kind].mkdir(parents=True, exist_ok=True)
-    return folder[kind] / job.name
 
 
 class Progress(Protocol):
@@ -118,47 +102,57 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     """Build the selected documents plus the data exports and the index page into `reports`
     (default: the output folder of _quarto.yml)."""
     settings = document_settings(root)
-    if not (root / "analyses").is_dir():
-        raise ConfigError(f"{root}: geen map analyses/ met de notebooks; draai de build in de "
-                          "projectmap")
+    kinds = document_kinds(root)
+    missing = [str(k.notebook) for k in kinds.values() if not (root / k.notebook).is_file()]
+    if missing:
+        raise ConfigError(f"{root}: notebook(s) {', '.join(missing)} ontbreken; draai de build "
+                          "in de projectmap")
     reports = reports or settings.output_dir
     data = load_report_data(processed)
     today = today or dt.date.today()
-    jobs = plan(data, root, processed, selection)
+    documents = plan(kinds, data.region, root, processed, reports, selection)
     if progress:
-        progress.start(len(jobs))
+        progress.start(len(documents))
     clock = time.perf_counter()
-    outcomes = execute_all(jobs, build / "notebooks", cwd=root,
+    outcomes = execute_all([d.job for d in documents], build / "notebooks", cwd=root,
                            on_done=progress.advance if progress else None)
     published = Published(errors=[o.error for o in outcomes if o.error])
     published.seconds["notebooks"] = time.perf_counter() - clock
     resources = build / "figuren"
     resources.mkdir(parents=True, exist_ok=True)
-    done = [o for o in outcomes if o.executed]
+    done = [(d, o.executed) for d, o in zip(documents, outcomes, strict=True) if o.executed]
     clock = time.perf_counter()
-    static = {o.job.name: to_markdown(o.executed, "static", resources) for o in done}
+    static = {d.job.name: to_markdown(executed, "static", resources) for d, executed in done}
     _render_figures(list(static.values()))
     published.seconds["figuren"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    for outcome in done:
-        job, meta = outcome.job, _meta(data, outcome.job, today, settings)
-        target = _target(reports, job)
+    made: list[tuple[Document, Path]] = []
+    for document, executed in done:
+        meta = document.meta(data, today, settings)
+        target = document.kind.target(reports, document.value)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        markdown = static[document.job.name].markdown
         try:
-            render_pdf(static[job.name].markdown, resources, meta, target.with_suffix(".pdf"))
-            published.outputs.append(target.with_suffix(".pdf"))
-            if meta.kind == "gemeente":
-                render_docx(static[job.name].markdown, resources, meta,
-                            target.with_suffix(".docx"))
-                published.outputs.append(target.with_suffix(".docx"))
-            if meta.kind == "regio":
-                html = to_markdown(outcome.executed, "html", resources)
-                render_html(html.markdown, resources, meta, target.with_suffix(".html"))
-                published.outputs.append(target.with_suffix(".html"))
+            for fmt in document.kind.formats:
+                out = target.with_suffix(SUFFIXES[fmt])
+                if fmt == "typst":
+                    render_pdf(markdown, resources, meta, out)
+                elif fmt == "docx":
+                    render_docx(markdown, resources, meta, out)
+                else:  # interactive figures need their own conversion
+                    render_html(to_markdown(executed, "html", resources).markdown, resources,
+                                meta, out)
+                published.outputs.append(out)
+                made.append((document, out))
         except RenderError as exc:  # one document failing must not stop the others
-            published.errors.append(f"{job.describe()}: opmaak mislukt: {exc}")
+            published.errors.append(f"{document.job.describe()}: opmaak mislukt: {exc}")
     published.seconds["opmaak"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    published.outputs += write_exports(data, reports / "data")
-    published.outputs.append(write_index(reports, published.outputs, data, today, settings))
+    exports = write_exports(data, reports / "data")
+    published.outputs += exports
+    sections = [(f"{kind.index} ({kind.format_names})",
+                 [out for d, out in made if d.kind is kind]) for kind in kinds.values()]
+    published.outputs.append(write_index(reports, [*sections, (DATA_SECTION, exports)], data,
+                                         today, settings))
     published.seconds["data en index"] = time.perf_counter() - clock
     return published

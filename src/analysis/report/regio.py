@@ -6,25 +6,19 @@ import pandas as pd
 
 from analysis import codes
 from analysis.report.data import ReportData
+from analysis.report.shared import (
+    LIMIT_INDICATOR,
+    MIN_WIJK_LETTINGS,
+    limit_percent,
+    origin_matrix,
+    wijk_table,
+)
 from analysis.tables import fmt_decimal, fmt_int, fmt_percent
-
-LIMIT_INDICATOR = "aandeel_mutaties_aandachtsgroepen"
-
-
-def limit_percent(data: ReportData) -> float:
-    return 100 * data.model_config.mutatiegrens
 
 
 def gemeenten_over_limit(data: ReportData, periode: str) -> list[str]:
     shares = data.values(LIMIT_INDICATOR, periode=periode, gebiedsniveau="gemeente")
     return [code for code, share in shares.items() if share > limit_percent(data)]
-
-
-def _names(data: ReportData, gemeenten: list[str]) -> str:
-    names = [data.gemeente_name(g) for g in gemeenten]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " en " + names[-1]
 
 
 def key_messages(data: ReportData) -> list[str]:
@@ -87,8 +81,7 @@ def overview_table(data: ReportData) -> pd.DataFrame:
     frame["Verhuringen aandachtsgroepen"] = data.values(
         "verhuringen", periode=last, doelgroep="aandachtsgroepen")
     frame["Aandeel mutaties (grens)"] = data.values(LIMIT_INDICATOR, periode=last)
-    frame.index = [data.gemeente_name(g) for g in frame.index]
-    return frame.rename_axis("Gemeente").reset_index()
+    return data.named(frame).rename_axis("Gemeente").reset_index()
 
 
 def limit_table(data: ReportData) -> pd.DataFrame:
@@ -98,8 +91,7 @@ def limit_table(data: ReportData) -> pd.DataFrame:
     frame.columns = [str(c) for c in frame.columns]
     frame[f"{data.period} zonder statushouders"] = data.values(
         "aandeel_mutaties_aandachtsgroepen_zonder_statushouders", periode=data.period)
-    frame.index = [data.gemeente_name(g) for g in frame.index]
-    return frame.rename_axis("Gemeente").reset_index()
+    return data.named(frame).rename_axis("Gemeente").reset_index()
 
 
 def inflow_by_group(data: ReportData) -> pd.DataFrame:
@@ -127,7 +119,7 @@ def inflow_by_group(data: ReportData) -> pd.DataFrame:
 
 def origin_summary(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
     """Per gemeente where its new tenants from priority groups came from, over the period."""
-    matrix = origin_matrix_codes(data, doelgroep)
+    matrix = origin_matrix(data, doelgroep)
     own = pd.Series({g: matrix.at[g, g] for g in data.region.gemeenten})
     region_total = matrix.loc[list(data.region.gemeenten)].sum()
     frame = pd.DataFrame({
@@ -139,47 +131,7 @@ def origin_summary(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.
     })
     frame["Totaal"] = frame.sum(axis=1)
     frame.loc[data.region.naam] = frame.sum()
-    frame.index = [data.gemeente_name(g) for g in frame.index]
-    return frame.astype(int).rename_axis("Gemeente van de woning").reset_index()
-
-
-def origin_matrix_codes(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
-    """Origin (rows: region gemeenten, buiten_regio, buitenland, onbekend) → destination
-    gemeente (columns), CBS codes, over the period."""
-    t = data.indicators
-    rows = t[(t["indicator"] == "herkomst_bestemming") & (t["periode"] == data.period)
-             & (t["doelgroep"] == doelgroep) & (t["gebiedsniveau"] == "gemeente")]
-    matrix = rows.pivot(index="categorie", columns="gebied", values="waarde")
-    origins = [*data.region.gemeenten, "buiten_regio", "buitenland", "onbekend"]
-    return matrix.reindex(index=origins, columns=list(data.region.gemeenten)).fillna(0)
-
-
-def housing_task_table(data: ReportData, gemeente: str | None = None) -> pd.DataFrame:
-    """Progress of the housing task per doelgroep (and unit) for the region or one gemeente."""
-    gebied = gemeente or data.region.naam
-    t = data.indicators
-    labels = codes.labels("doelgroepen")
-    units = codes.labels("eenheden")
-
-    def pick(indicator: str, periode: str | None) -> pd.DataFrame:
-        rows = t[(t["indicator"] == indicator) & (t["gebied"] == gebied)]
-        if periode is not None:
-            rows = rows[rows["periode"] == periode]
-        return rows.set_index(["doelgroep", "categorie"])
-
-    delivered = pick("voortgang_opgeleverd", data.period)
-    horizon = pick("voortgang_met_harde_plannen", None)  # one period: the whole plan horizon
-    frame = pd.DataFrame({
-        "Opgave monitorperiode": delivered["noemer"],
-        "Opgeleverd": delivered["teller"],
-        "Opgeleverd (% opgave)": delivered["waarde"],
-        "Opgave planperiode": horizon["noemer"],
-        "Opgeleverd + hard (% opgave)": horizon["waarde"],
-    })
-    order = {code: i for i, code in enumerate(codes.codes("doelgroepen"))}
-    frame = frame.sort_index(key=lambda idx: idx.map(lambda v: order.get(v, 99)))
-    frame.index = [f"{labels[d]} ({units[u].lower()})" for d, u in frame.index]
-    return frame.rename_axis("Doelgroep (eenheid)").reset_index()
+    return data.named(frame.astype(int)).rename_axis("Gemeente van de woning").reset_index()
 
 
 def model_table(data: ReportData) -> pd.DataFrame:
@@ -192,8 +144,7 @@ def model_table(data: ReportData) -> pd.DataFrame:
         "Realisatie": data.values("realisatie", periode=period, doelgroep="verdeelafspraak"),
         "Saldo": data.values("saldo", periode=period, doelgroep="verdeelafspraak"),
     })
-    frame.index = [data.gemeente_name(g) for g in frame.index]
-    return frame.rename_axis("Gemeente").reset_index()
+    return data.named(frame).rename_axis("Gemeente").reset_index()
 
 
 def tracks_table(data: ReportData) -> pd.DataFrame:
@@ -228,9 +179,8 @@ def signals(data: ReportData) -> list[str]:
             out.append(f"{data.gemeente_name(code)}: realisatie {fmt_int(abs(saldo[code]))} "
                        f"huishoudens {more} dan de taakstelling ({fmt_int(task[code])}) in "
                        f"{period}.")
-    t = data.indicators
-    behind = t[(t["indicator"] == "voortgang_met_harde_plannen")
-               & (t["gebiedsniveau"] == "regio") & (t["waarde"] < 50)]
+    horizon = data.rows("voortgang_met_harde_plannen", gebiedsniveau="regio")
+    behind = horizon[horizon["waarde"] < 50]
     labels = codes.labels("doelgroepen")
     for row in behind.itertuples():
         out.append(f"Woonopgave {labels[row.doelgroep].lower()}: opgeleverd en harde plannen "
@@ -244,56 +194,23 @@ def signals(data: ReportData) -> list[str]:
     return out
 
 
-MIN_WIJK_LETTINGS = 20  # below this a wijk share is too uncertain to signal
-
-
 def concentrated_wijken(data: ReportData, threshold: float = 1.5) -> pd.DataFrame:
     """Wijken whose share of priority groups is at least `threshold` × their gemeente's share
     over the period, with enough lettings to mean something."""
-    t = data.indicators
-    keys = ["gebied", "periode"]
-    index = t[(t["indicator"] == "concentratie_index_wijk") & (t["periode"] == data.period)]
-    share = t[(t["indicator"] == "aandeel_aandachtsgroepen_wijk") & (t["periode"] == data.period)]
-    both = index.merge(share[[*keys, "teller", "noemer", "waarde"]], on=keys,
-                       suffixes=("", "_aandeel"))
-    return both[(both["waarde"] >= threshold) & (both["noemer_aandeel"] >= MIN_WIJK_LETTINGS)]
-
-
-def housing_task_phases(data: ReportData, gemeente: str | None = None) -> pd.DataFrame:
-    """Per doelgroep (and unit) the phases as a percentage of the task over the plan horizon,
-    for a progress chart; the same figures as the indicator voortgang_met_harde_plannen."""
-    from analysis.indicators.woonopgave import horizon_phases
-
-    phases = horizon_phases(data.processed.ppm, data.region)
-    if gemeente is not None:
-        phases = phases[phases["gemeente"] == gemeente]
-    totals = phases.groupby(["doelgroep", "eenheid"], sort=False)[
-        ["opgeleverd", "in_aanbouw", "harde_plancapaciteit", "opgave"]].sum()
-    order = {code: i for i, code in enumerate(codes.codes("doelgroepen"))}
-    totals = totals.sort_index(key=lambda idx: idx.map(lambda v: order.get(v, 99)))
-    labels, units = codes.labels("doelgroepen"), codes.labels("eenheden")
-    totals.index = [f"{labels[d]} ({units[u].lower()})" for d, u in totals.index]
-    # As a percentage of the task, so small groups are as readable as the large ones.
-    percent = 100 * totals.div(totals["opgave"], axis=0)
-    return percent.rename(columns={"opgeleverd": "Opgeleverd", "in_aanbouw": "In aanbouw",
-                                   "harde_plancapaciteit": "Harde plancapaciteit",
-                                   "opgave": "Opgave"})
+    wijken = wijk_table(data)
+    return wijken[(wijken["waarde"] >= threshold)
+                  & (wijken["noemer_aandeel"] >= MIN_WIJK_LETTINGS)]
 
 
 def flow_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
     """Origin gemeente (index) → destination gemeente (columns) over the period, CBS codes,
     for the flow map (origins outside the region have no place on it)."""
-    matrix = origin_matrix_codes(data, doelgroep)
+    matrix = origin_matrix(data, doelgroep)
     return matrix.loc[list(data.region.gemeenten)].astype(int)
 
 
 def wijk_concentration(data: ReportData) -> pd.Series:
     """Concentration index per wijk over the period, only where enough lettings make it
     meaningful (others stay empty on the map)."""
-    t = data.indicators
-    keys = ["gebied", "periode"]
-    index = t[(t["indicator"] == "concentratie_index_wijk") & (t["periode"] == data.period)]
-    share = t[(t["indicator"] == "aandeel_aandachtsgroepen_wijk") & (t["periode"] == data.period)]
-    both = index.merge(share[[*keys, "noemer"]], on=keys, suffixes=("", "_aandeel"))
-    enough = both[both["noemer_aandeel"] >= MIN_WIJK_LETTINGS]
-    return enough.set_index("gebied")["waarde"]
+    wijken = wijk_table(data)
+    return wijken[wijken["noemer_aandeel"] >= MIN_WIJK_LETTINGS].set_index("gebied")["waarde"]

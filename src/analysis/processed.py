@@ -1,15 +1,17 @@
-"""The processed datasets as one object: what the analysis core and the notebooks start from."""
+"""The processed folder read back: the validated sources with their manifest (`ProcessedData`),
+what the analysis core and the notebooks start from. File names are in `layout`."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.contracts import CONTRACTS
-from analysis.ingest import MANIFEST, load_manifest
 from analysis.issues import InputError, Issue
+from analysis.layout import MANIFEST, source_file
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,10 @@ class ProcessedData:
         return bool(self.manifest.get("demo"))
 
 
+def load_manifest(processed_dir: Path) -> dict:
+    return json.loads((Path(processed_dir) / MANIFEST).read_text(encoding="utf-8"))
+
+
 def load_processed(processed_dir: Path) -> ProcessedData:
     """Read the Parquet files that `ingest` wrote; the manifest proves the set is complete."""
     processed_dir = Path(processed_dir)
@@ -32,5 +38,5 @@ def load_processed(processed_dir: Path) -> ProcessedData:
         raise InputError([Issue(str(processed_dir), "geen manifest.json: de verwerkte data is "
                                                     "onvolledig of ontbreekt",
                                 expected="eerst `woonzorg ingest`")])
-    frames = {c.id: pd.read_parquet(processed_dir / f"{c.id}.parquet") for c in CONTRACTS}
+    frames = {c.id: pd.read_parquet(processed_dir / source_file(c.id)) for c in CONTRACTS}
     return ProcessedData(**frames, manifest=load_manifest(processed_dir))

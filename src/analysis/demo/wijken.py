@@ -1,0 +1,82 @@
+"""Wijk codes: read from a CBS wijk GeoJSON and drawn per letting, last of all random draws."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from analysis.config import RegionConfig
+from analysis.demo.errors import DemoError
+
+
+def find_wijk_file(out_dir: Path) -> Path | None:
+    candidates = sorted((out_dir / "geo").glob("*wijk*.geojson"))
+    return candidates[0] if candidates else None
+
+
+def load_wijken(path: Path) -> dict[str, tuple[str, ...]]:
+    """Wijk codes per gemeente code from a CBS wijk GeoJSON (properties statcode, gmCode)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DemoError(f"{path}: kan wijkgrenzen niet lezen ({exc.strerror})") from exc
+    except json.JSONDecodeError as exc:
+        raise DemoError(f"{path}: geen geldige GeoJSON ({exc})") from exc
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        raise DemoError(f"{path}: geen GeoJSON FeatureCollection")
+    found: dict[str, set[str]] = {}
+    for feature in features:
+        props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+        code = str(props.get("statcode") or "")
+        if not re.fullmatch(r"WK\d{6}", code):
+            continue
+        gemeente = str(props.get("gmCode") or f"GM{code[2:6]}")
+        if gemeente[2:6] == code[2:6]:  # a wijk must lie in its own gemeente
+            found.setdefault(gemeente, set()).add(code)
+    return {g: tuple(sorted(c)) for g, c in sorted(found.items())}
+
+
+def region_wijken(
+    path: Path | None, config: RegionConfig, notes: list[str]
+) -> dict[str, tuple[str, ...]]:
+    """The region's wijk codes per gemeente; what is missing goes to `notes` in Dutch."""
+    if path is None:
+        notes.append("geen wijkgrenzen gevonden (geo/*wijk*.geojson): kolom wijk_code blijft leeg")
+        return {}
+    per_gemeente = load_wijken(path)
+    region = {g: per_gemeente[g] for g in sorted(config.gemeenten) if g in per_gemeente}
+    if not region:
+        notes.append(f"{Path(path).name} bevat geen wijken van de regio: kolom wijk_code "
+                     "blijft leeg")
+        return {}
+    total = sum(len(c) for c in region.values())
+    notes.append(f"wijkcodes getrokken uit {Path(path).name} ({total} wijken in de regio)")
+    for g in sorted(set(config.gemeenten) - set(region)):
+        notes.append(f"geen wijken voor {config.gemeente_naam(g)} ({g}) in {Path(path).name}: "
+                     "wijk_code blijft daar leeg")
+    return region
+
+
+def draw_wijk_codes(
+    rng: np.random.Generator,
+    lettings: Mapping[str, np.ndarray],
+    wijken: Mapping[str, Sequence[str]],
+) -> np.ndarray:
+    """Wijk of each home; priority lettings lean towards a few wijken (visible concentration)."""
+    gemeente, doelgroep = lettings["gemeente"], lettings["doelgroep"]
+    out = np.full(len(gemeente), "", dtype=object)
+    for g in sorted(wijken):
+        options = np.array(wijken[g])
+        spread = rng.gamma(2.0, size=len(options))  # social stock differs per wijk
+        # Priority lettings concentrate: per wijk a factor of roughly 0.3–3 (lognormal).
+        focus = spread * rng.lognormal(0.0, 0.6, size=len(options))
+        in_g = gemeente == g
+        for mask, weights in ((in_g & (doelgroep == "geen"), spread),
+                              (in_g & (doelgroep != "geen"), focus)):
+            out[mask] = rng.choice(options, size=int(mask.sum()), p=weights / weights.sum())
+    return out

@@ -1,0 +1,29 @@
+"""The file names that several steps share: the demo marker in the raw folder and the layout of
+the processed folder. Producers (demo, ingest, build) and readers (reports, notebooks, tests)
+import the names from here, so none of them needs to import another step."""
+
+from __future__ import annotations
+
+# Raw folder: the demo generator writes this marker; ingest labels everything made from it.
+DEMO_MARKER = "DEMO.json"
+DEMO_LABEL = "DEMO — synthetische gegevens"
+
+# Processed folder: one Parquet file per source (named by its contract id), then these.
+MANIFEST = "manifest.json"  # written last by ingest: its presence says the sources are complete
+INDICATORS = "indicatoren.parquet"
+MODEL_RESULTS = "verdeelmodel_resultaten.parquet"
+MODEL_REGION = "verdeelmodel_regio.parquet"
+MODEL_TRACE = "verdeelmodel_trace.parquet"
+# The settings the analysis used, kept beside its results so the reports use the same ones.
+REGION_SETTINGS = "instellingen_regio.yml"
+MODEL_SETTINGS = "instellingen_verdeelmodel.yml"
+
+# The region's map layers (GeoParquet), prepared by the build so the notebooks only read them.
+MAP_GEMEENTEN = "kaart_gemeenten.parquet"  # boundaries, or the tile grid when there are none
+MAP_WIJKEN = "kaart_wijken.parquet"  # no rows when there are no wijk boundaries
+BOUNDARY_CACHE = "geo"  # folder of processed boundary files, keyed by their source's checksum
+
+
+def source_file(source_id: str) -> str:
+    """The processed Parquet file of one source (a contract id such as 'verhuringen')."""
+    return f"{source_id}.parquet"

@@ -1,0 +1,122 @@
+"""The document kinds: the table `documenten:` in `_quarto.yml`, read once and used by the plan,
+the document metadata, the output paths, the index page and `woonzorg build --help`.
+
+A kind has at most one parameter. The parameters this code knows are in `PARAMETERS`: what
+values a full build makes a document for, and how a value is named for readers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import codes
+from analysis.config import ConfigError, RegionConfig
+from analysis.render.settings import read_quarto
+
+# Quarto's format name → the file it becomes.
+SUFFIXES = {"typst": ".pdf", "docx": ".docx", "html": ".html"}
+FORMAT_NAMES = {"typst": "PDF", "docx": "Word", "html": "HTML"}
+TABLE_KEY = "documenten"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    values: Callable[[RegionConfig], tuple[str, ...]]  # every value, for a full build
+    name: Callable[[str], str]  # how readers see a value
+
+
+def _doelgroepen(_region: RegionConfig) -> tuple[str, ...]:
+    return tuple(code for code in codes.codes("doelgroepen") if code != "geen")
+
+
+PARAMETERS = {
+    "gemeente": Parameter(values=lambda region: region.gemeenten,
+                          name=lambda code: codes.labels("gemeenten")[code]),
+    "doelgroep": Parameter(values=_doelgroepen,
+                           name=lambda code: codes.labels("doelgroepen")[code]),
+}
+
+
+def slug(text: str) -> str:
+    """Lower-case words joined by hyphens, for file names ('s-Gravenhage → s-gravenhage)."""
+    plain = codes.name_key(text).replace(" ", "-")
+    return re.sub(r"[^a-z0-9-]", "", plain)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    id: str
+    notebook: Path  # from the project folder
+    title: str
+    area: str  # cover subtitle; {regio} and {naam} are filled in
+    folder: str  # within the output folder
+    file: str  # base name; {naam} and {code} are filled in as slugs
+    formats: tuple[str, ...]  # Quarto format names
+    parameter: str | None
+    index: str  # section heading on the index page
+    toc: bool
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        return tuple(SUFFIXES[f] for f in self.formats)
+
+    @property
+    def format_names(self) -> str:
+        """'PDF', 'PDF en Word': for the index page and the help text."""
+        names = [FORMAT_NAMES[f] for f in self.formats]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+
+    def values(self, region: RegionConfig) -> tuple[str | None, ...]:
+        """The parameter values of a full build; (None,) for a kind without a parameter."""
+        return (None,) if self.parameter is None else PARAMETERS[self.parameter].values(region)
+
+    def display_name(self, value: str | None) -> str:
+        return "" if value is None else PARAMETERS[self.parameter].name(value)
+
+    def area_text(self, region: RegionConfig, value: str | None) -> str:
+        return self.area.format(regio=region.naam, naam=self.display_name(value))
+
+    def target(self, reports: Path, value: str | None) -> Path:
+        """The output path without its extension."""
+        name = self.file.format(naam=slug(self.display_name(value)), code=slug(value or ""))
+        return reports / self.folder / name
+
+
+def document_kinds(project_root: Path) -> dict[str, DocumentKind]:
+    """The table of document kinds from `_quarto.yml`, checked; errors name the file and key."""
+    path, raw = read_quarto(project_root)
+    table = raw.get(TABLE_KEY)
+    if not isinstance(table, dict) or not table:
+        raise ConfigError(f"{path}: instelling '{TABLE_KEY}' ontbreekt of is geen tabel van "
+                          "documentsoorten")
+    return {kind: _kind(path, kind, entry) for kind, entry in table.items()}
+
+
+def _kind(path: Path, kind: str, entry: object) -> DocumentKind:
+    where = f"{path}: {TABLE_KEY}.{kind}"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: verwacht sleutel: waarde")
+
+    def text(key: str) -> str:
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}.{key} ontbreekt of is geen tekst")
+        return value.strip()
+
+    formats = entry.get("formaten")
+    if (not isinstance(formats, list) or not formats
+            or any(f not in SUFFIXES for f in formats)):
+        raise ConfigError(f"{where}.formaten: verwacht een lijst uit {', '.join(SUFFIXES)}")
+    parameter = entry.get("parameter")
+    if parameter is not None and parameter not in PARAMETERS:
+        raise ConfigError(f"{where}.parameter: '{parameter}' is onbekend; kies uit "
+                          f"{', '.join(PARAMETERS)} of laat leeg")
+    toc = entry.get("toc", False)
+    if not isinstance(toc, bool):
+        raise ConfigError(f"{where}.toc: verwacht true of false")
+    return DocumentKind(id=kind, notebook=Path(text("notebook")), title=text("titel"),
+                        area=text("gebied"), folder=text("map"), file=text("bestand"),
+                        formats=tuple(formats), parameter=parameter, index=text("index"),
+                        toc=toc)
