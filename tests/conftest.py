@@ -63,7 +63,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def demo_reports(demo_build, tmp_path_factory):
+def processed_before_reports(demo_build):
+    """The processed folder as the data step left it, before any report was made."""
+    return snapshot(demo_build[0] / "processed")
+
+
+@pytest.fixture(scope="session")
+def demo_reports(demo_build, processed_before_reports, tmp_path_factory):
     """The complete demo report set, built once per test run from the demo build."""
     from analysis.report.pipeline import Selection, publish
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from analysis.tables import (
     SUPPRESSED,
     fmt_decimal,
     fmt_int,
+    fmt_number,
     fmt_percent,
     fmt_value,
     markdown_table,
@@ -43,9 +45,29 @@ def test_fmt_int(value, expected):
     (3, 2, "3,00"),
     (-0.04, 1, "0,0"),  # no negative zero
     (np.float64(0.125), 2, "0,13"),
+    (Fraction(1, 3), 2, "0,33"),
 ])
 def test_fmt_decimal(value, decimals, expected):
     assert fmt_decimal(value, decimals) == expected
+
+
+@pytest.mark.parametrize(("value", "max_decimals", "expected"), [
+    (45, 2, "45"),
+    (Fraction(45), 4, "45"),
+    (2.5, 2, "2,5"),  # trailing zeros dropped
+    (12.0, 2, "12"),
+    (Fraction(25, 3), 2, "8,33"),  # a fraction rounded exactly, not via a float
+    (Fraction(1, 3), 4, "0,3333"),
+    (Fraction(1, 8), 2, "0,13"),  # half away from zero; the float 0.125 would give "0,12"
+    (2.675, 2, "2,68"),  # the decimal as written; the float is 2.67499…
+    (Fraction(-1, 8), 2, "-0,13"),
+    (Fraction(-1, 1000), 2, "0"),  # no negative zero
+    (313017.29, 2, "313.017,29"),
+    (Fraction(5, 2), 0, "3"),
+    (np.float64(0.1), 2, "0,1"),
+])
+def test_fmt_number_drops_trailing_zeros(value, max_decimals, expected):
+    assert fmt_number(value, max_decimals) == expected
 
 
 def test_fmt_percent_takes_the_0_100_scale():
@@ -58,6 +80,7 @@ def test_fmt_percent_takes_the_0_100_scale():
 def test_missing_is_an_en_dash(missing):
     assert MISSING == "–"
     assert fmt_int(missing) == fmt_decimal(missing) == fmt_percent(missing) == "–"
+    assert fmt_number(missing) == "–"
     assert fmt_value(missing, "procent") == "–"
 
 

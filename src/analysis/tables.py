@@ -2,8 +2,9 @@
 
 Numbers are formatted with babel's nl_NL data, so no system locale is needed: 1.234 and 12,3%.
 Rounding is half away from zero on the decimal value as written (12,25 → 12,3; 1,005 → 1,01),
-as readers of Dutch statistics expect and as the charts do (d3-format), not babel's default
-banker's rounding. Percentages are stored on a 0–100 scale in the indicator table.
+or on the exact value of a Fraction, as readers of Dutch statistics expect and as the charts do
+(d3-format), not babel's default banker's rounding. Percentages are stored on a 0–100 scale in
+the indicator table.
 
 Cell markers:
 - `MISSING` ("–", en dash): no value (NaN, None), e.g. a ratio with an empty denominator.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Literal
 
 import pandas as pd
@@ -45,7 +47,13 @@ def _is_missing(value: object) -> bool:
 
 
 def _rounded(value: object, decimals: int) -> Decimal:
-    """`value` rounded half away from zero, without a negative zero ("-0,0")."""
+    """`value` rounded half away from zero, without a negative zero ("-0,0").
+
+    A Fraction is rounded exactly (1/3 has no decimal "as written" to start from).
+    """
+    if isinstance(value, Fraction):
+        units = math.floor(abs(value) * 10**decimals + Fraction(1, 2))
+        return Decimal(units if value >= 0 else -units).scaleb(-decimals)
     number = Decimal(str(value))
     if not number.is_finite():
         raise ValueError(f"geen eindig getal: {value!r}")
@@ -59,6 +67,16 @@ def fmt_decimal(value: object, decimals: int = 1) -> str:
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(_rounded(value, decimals), format=pattern, locale=LOCALE)
+
+
+def fmt_number(value: object, max_decimals: int = 2) -> str:
+    """At most `max_decimals` decimals, trailing zeros dropped: 45 → '45', 2.50 → '2,5',
+    Fraction(25, 3) → '8,33'; NaN → '–'. For worked calculations (the verdeelmodel's trace),
+    where most figures are whole and a fixed number of decimals would only add noise."""
+    if _is_missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals else "")
+    return format_decimal(_rounded(value, max_decimals), format=pattern, locale=LOCALE)
 
 
 def fmt_int(value: object) -> str:

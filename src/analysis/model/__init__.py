@@ -5,13 +5,11 @@ from analysis.model.config import (
     load_verdeelmodel_config,
     parse_verdeelmodel_config,
 )
+from analysis.model.trace import TraceStep
+from analysis.model.types import POOL, GemeenteInput, ModelInputError
 from analysis.model.verdeelmodel import (
     COLUMNS,
-    POOL,
     DistributionResult,
-    GemeenteInput,
-    ModelInputError,
-    TraceStep,
     capacity,
     distribute,
     inputs_from_frame,
