@@ -11,7 +11,8 @@ CBS files in RD New often lack one: coordinates within the RD domain (x 0–300,
 y 289,000–629,000 m) are taken as RD New, coordinates within ±180/±90 as WGS84 lon/lat; anything
 else is an error. After reprojection every area must lie inside the RD domain.
 
-The processed frame is cached as GeoParquet in `cache_dir` under a key of the file's sha256 and
+The processed frame can be cached as GeoParquet in `cache_dir` (the build uses the `geo` folder
+of data/processed) under a key of the file's sha256 and
 the region, so a repeated build reads a few kilobytes instead of parsing the whole country.
 """
 
@@ -40,7 +41,6 @@ WGS84 = "EPSG:4326"
 RD_X = (0, 300_000)  # the domain of RD New in metres
 RD_Y = (289_000, 629_000)
 LON, LAT = (-180, 180), (-90, 90)
-DEFAULT_CACHE = Path("data/processed/geo")
 CACHE_VERSION = 1  # raise when the processing changes, so old cache files are not used
 COLUMNS = ["code", "naam", "gemeente", "jaar", "geometry"]
 FETCH_HINT = "haal ze op met: woonzorg geo fetch --jaar {jaar}"
@@ -52,7 +52,7 @@ def load_boundaries(
     level: Level,
     *,
     crs: str | int | None = None,
-    cache_dir: Path | None = DEFAULT_CACHE,
+    cache_dir: Path | None = None,
 ) -> gpd.GeoDataFrame:
     """The region's gemeenten or wijken from a CBS GeoJSON, checked, in RD New.
 
@@ -81,7 +81,7 @@ def load_boundaries(
 
 
 def boundaries_or_tiles(region: RegionConfig, *, root: Path = Path(),
-                        cache_dir: Path | None = DEFAULT_CACHE) -> gpd.GeoDataFrame:
+                        cache_dir: Path | None = None) -> gpd.GeoDataFrame:
     """The gemeente boundaries the settings point to, or the tile grid when there are none.
 
     Relative paths in the settings (and `cache_dir`) count from `root`, the project folder.
