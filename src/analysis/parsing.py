@@ -21,7 +21,6 @@ INVALID = object()
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d",
                  "%Y-%m-%d %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S")
 _MINUS = ("-", "−", "–")
-_DIGITS = re.compile(r"\d+")
 
 
 def is_blank(value: object) -> bool:
