@@ -3,28 +3,53 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Every dependency (dev extra included) pinned with hashes; made by `make lock` with Python 3.11.
+LOCK := requirements.lock
+PIP_TOOLS := pip-tools==7.7.0
+PIP := $(BIN)/pip --disable-pip-version-check
 RAW := data/raw
 PROCESSED := data/processed
 # Debian packages the pipeline and tests need (Kaleido's browser, pdftotext, SVG for DOCX,
 # fonts); installed when missing and run as root.
 DEBIAN_PACKAGES := chromium poppler-utils librsvg2-bin fonts-liberation2 fonts-dejavu-core
 
-.PHONY: help setup system-packages report demo test lint docs bench clean
+.PHONY: help setup system-packages report demo test lint docs bench lock clean
 
 help:
-	@echo "make report   gevalideerde data (en later rapporten) uit data/raw; demodata als die leeg is"
+	@echo "make report   demodata in data/raw als daar geen exports staan; dan gevalideerde data,"
+	@echo "              indicatoren en verdeelmodel in data/processed en alle rapporten in reports/"
+	@echo "make demo     alleen de demodata (DEMO — synthetische gegevens) in data/raw"
 	@echo "make test     alle tests"
-	@echo "make bench    tijd en piekgeheugen op demodata op landelijke schaal (2 miljoen verhuringen)"
+	@echo "make bench    tijd en piekgeheugen van de analyse op demodata op landelijke schaal"
+	@echo "              (2 miljoen verhuringen), daarna de tijd van de volledige rapportset"
 	@echo "make lint     ruff"
 	@echo "make docs     docs/data-contracts.md en docs/indicatoren.md opnieuw genereren"
-	@echo "make clean    verwijder .venv en gegenereerde bestanden"
+	@echo "make setup    .venv uit $(LOCK) (en als root ontbrekende Debian-pakketten); ook"
+	@echo "              vanzelf bij report, demo, test, bench, lint en docs"
+	@echo "make lock     $(LOCK) opnieuw maken uit pyproject.toml (met Python 3.11);"
+	@echo "              bestaande versies blijven staan, make lock UPGRADE=1 neemt de nieuwste"
+	@echo "make clean    verwijder .venv, build/, alles in reports/ en data/processed (data/raw blijft)"
 
 setup: system-packages $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions in the lock (pip checks every hash), then the project itself.
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --quiet --require-hashes -r $(LOCK)
+	$(PIP) install --quiet --no-deps -e .
 	touch $@
+
+# Regenerate the lock from pyproject.toml (dependencies and the dev extra) with pip-tools in a
+# throwaway venv. Keeps the pins that still fit; UPGRADE=1 takes the newest versions.
+lock:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "make lock: de lock wordt met Python 3.11 gemaakt; zet PYTHON=python3.11" >&2; exit 1; }
+	tmp=$$(mktemp -d) && $(PYTHON) -m venv $$tmp/venv && \
+	$$tmp/venv/bin/pip install --quiet --disable-pip-version-check $(PIP_TOOLS) && \
+	CUSTOM_COMPILE_COMMAND="make lock" $$tmp/venv/bin/pip-compile --quiet --extra dev \
+	  --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	  $(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 system-packages:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
@@ -60,5 +85,6 @@ docs: setup
 	$(BIN)/python -m analysis.indicators.docs > docs/indicatoren.md
 
 clean:
-	rm -rf $(VENV) build reports/*.pdf reports/*.html reports/*.docx
+	rm -rf $(VENV) build
+	find reports -mindepth 1 ! -path reports/README.md -delete
 	find $(PROCESSED) -mindepth 1 ! -name README.md -delete

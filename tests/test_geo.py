@@ -24,9 +24,11 @@ from analysis.geo import (
     derive_layout,
     fetch_boundaries,
     load_boundaries,
+    map_layers,
     tile_grid,
 )
 from analysis.geo import load as geo_load
+from analysis.geo.load import COLUMNS
 from analysis.geo.tiles import is_tile_grid, packaged_layout
 
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
@@ -358,7 +360,7 @@ def test_bad_geo_settings_name_file_and_setting(tmp_path, block, message):
 
 
 def test_without_boundaries_the_maps_get_a_tile_grid(tmp_path):
-    frame = boundaries_or_tiles(REGION, root=tmp_path)
+    frame = boundaries_or_tiles(REGION, root=tmp_path, cache_dir=Path("data/processed/geo"))
     assert is_tile_grid(frame)
     assert len(frame) == 9 and sorted(frame["code"]) == sorted(REGION.gemeenten)
     assert not list(tmp_path.iterdir())  # nothing cached for a tile grid
@@ -366,9 +368,22 @@ def test_without_boundaries_the_maps_get_a_tile_grid(tmp_path):
 
 def test_configured_boundaries_are_used_when_present(tmp_path):
     region = dataclasses.replace(REGION, geo=GeoSettings(map=SHARED_GEO, jaar=2025))
-    frame = boundaries_or_tiles(region, root=tmp_path)
+    frame = boundaries_or_tiles(region, root=tmp_path, cache_dir=Path("data/processed/geo"))
     assert not is_tile_grid(frame) and len(frame) == 9
     assert list((tmp_path / "data" / "processed" / "geo").glob("*.parquet"))
+
+
+def test_map_layers_are_cached_only_where_asked(tmp_path):
+    gemeenten, wijken = map_layers(REGION, root=tmp_path)  # nothing in data/raw/geo there
+    assert is_tile_grid(gemeenten) and len(wijken) == 0 and list(wijken.columns) == COLUMNS
+    region = dataclasses.replace(REGION, geo=GeoSettings(
+        map=SHARED_GEO, jaar=2025,
+        bestanden={"wijk": SHARED_GEO / "haaglanden_wijk_2025_rd.geojson"}))
+    gemeenten, wijken = map_layers(region, root=tmp_path)
+    assert len(gemeenten) == 9 and set(wijken["gemeente"]) == set(REGION.gemeenten)
+    assert not list(tmp_path.iterdir())
+    map_layers(region, root=tmp_path, cache_dir=tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 2
 
 
 def test_the_packaged_layout_follows_from_the_2025_centroids():
