@@ -12,23 +12,29 @@ from analysis.report.data import ReportData
 DATA_SECTION = "Data (Parquet, CSV, Excel met codeboek)"
 KINDS = {".pdf": "PDF", ".docx": "Word", ".html": "HTML", ".parquet": "Parquet", ".csv": "CSV",
          ".xlsx": "Excel"}
-Section = tuple[str, Sequence[Path]]  # heading, files
+Entry = tuple[str, Sequence[Path]]  # what a reader sees, the files (one per format)
+Section = tuple[str, Sequence[Entry]]  # heading, entries in reading order
 
 
 def index_markdown(reports: Path, sections: Sequence[Section], data: ReportData) -> str:
     lines = [f"Alle uitvoer van de Woonzorgmonitor {data.region.naam} over {data.period}."]
-    for title, files in sections:
-        if not files:
+    for title, entries in sections:
+        if not entries:
             continue
         lines += ["", f"## {title}", ""]
-        by_stem: dict[str, list[Path]] = {}
-        for path in sorted(files):
-            by_stem.setdefault(path.stem, []).append(path)
-        for stem, paths in by_stem.items():
+        for label, paths in entries:
             links = " · ".join(f"[{KINDS.get(p.suffix, p.suffix)}]({p.relative_to(reports)})"
                                for p in paths)
-            lines.append(f"- {stem.replace('-', ' ').capitalize()}: {links}")
+            lines.append(f"- {label}: {links}")
     return "\n".join(lines) + "\n"
+
+
+def data_section(exports: Sequence[Path]) -> Section:
+    """The exports, one entry per dataset with its formats."""
+    by_stem: dict[str, list[Path]] = {}
+    for path in exports:
+        by_stem.setdefault(path.stem, []).append(path)
+    return DATA_SECTION, [(stem.capitalize(), paths) for stem, paths in by_stem.items()]
 
 
 def write_index(reports: Path, sections: Sequence[Section], data: ReportData, today: dt.date,

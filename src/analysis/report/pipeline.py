@@ -26,7 +26,7 @@ from analysis.report.convert import Converted, to_markdown
 from analysis.report.data import ReportData, load_report_data
 from analysis.report.execute import Job, Outcome, execute_all
 from analysis.report.exports import write_exports
-from analysis.report.index import DATA_SECTION, write_index
+from analysis.report.index import data_section, write_index
 from analysis.report.kinds import SUFFIXES, DocumentKind, document_kinds
 
 
@@ -50,6 +50,11 @@ class Document:
     kind: DocumentKind
     value: str | None
     job: Job
+
+    @property
+    def label(self) -> str:
+        """How the index page names it: the gemeente or doelgroep, else the kind's title."""
+        return self.kind.display_name(self.value) if self.value else self.kind.title
 
     def meta(self, data: ReportData, today: dt.date, settings: DocumentSettings
              ) -> DocumentMeta:
@@ -151,8 +156,10 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     exports = write_exports(data, reports / "data")
     published.outputs += exports
     sections = [(f"{kind.index} ({kind.format_names})",
-                 [out for d, out in made if d.kind is kind]) for kind in kinds.values()]
-    published.outputs.append(write_index(reports, [*sections, (DATA_SECTION, exports)], data,
+                 [(d.label, [out for m, out in made if m is d]) for d in documents
+                  if d.kind is kind and any(m is d for m, _ in made)])
+                for kind in kinds.values()]
+    published.outputs.append(write_index(reports, [*sections, data_section(exports)], data,
                                          today, settings))
     published.seconds["data en index"] = time.perf_counter() - clock
     return published
