@@ -28,6 +28,7 @@ class DocumentMeta:
     kind: str  # the document kind (see `documenten` in _quarto.yml)
     demo: bool
     toc: bool
+    cover: bool = True  # a cover page; else a title block above the text
     organisation: str = "Regio Haaglanden — Woonzorgmonitor"
     lang: str = "nl"
     papersize: str = "a4"

@@ -57,15 +57,17 @@ class DocumentKind:
     parameter: str | None
     index: str  # section heading on the index page
     toc: bool
+    cover: bool  # a cover page; else a title block above the text
+    workbook: bool  # an Excel tabellenboek beside the documents
 
     @property
     def suffixes(self) -> tuple[str, ...]:
-        return tuple(SUFFIXES[f] for f in self.formats)
+        return tuple(SUFFIXES[f] for f in self.formats) + ((".xlsx",) if self.workbook else ())
 
     @property
     def format_names(self) -> str:
         """'PDF', 'PDF en Word': for the index page and the help text."""
-        names = [FORMAT_NAMES[f] for f in self.formats]
+        names = [FORMAT_NAMES[f] for f in self.formats] + (["Excel"] if self.workbook else [])
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
 
     def values(self, region: RegionConfig) -> tuple[str | None, ...]:
@@ -113,10 +115,14 @@ def _kind(path: Path, kind: str, entry: object) -> DocumentKind:
     if parameter is not None and parameter not in PARAMETERS:
         raise ConfigError(f"{where}.parameter: '{parameter}' is onbekend; kies uit "
                           f"{', '.join(PARAMETERS)} of laat leeg")
-    toc = entry.get("toc", False)
-    if not isinstance(toc, bool):
-        raise ConfigError(f"{where}.toc: verwacht true of false")
+    def switch(key: str, default: bool) -> bool:
+        value = entry.get(key, default)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}.{key}: verwacht true of false")
+        return value
+
     return DocumentKind(id=kind, notebook=Path(text("notebook")), title=text("titel"),
                         area=text("gebied"), folder=text("map"), file=text("bestand"),
                         formats=tuple(formats), parameter=parameter, index=text("index"),
-                        toc=toc)
+                        toc=switch("toc", False), cover=switch("omslag", True),
+                        workbook=switch("tabellenboek", False))

@@ -61,7 +61,7 @@ class Document:
         return DocumentMeta(title=self.kind.title,
                             area=self.kind.area_text(data.region, self.value),
                             period=data.period.replace("-", "–"), date=today, kind=self.kind.id,
-                            demo=data.demo, toc=self.kind.toc,
+                            demo=data.demo, toc=self.kind.toc, cover=self.kind.cover,
                             organisation=f"Regio {data.region.naam} — {settings.title}",
                             lang=settings.lang, papersize=settings.papersize)
 
