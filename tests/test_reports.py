@@ -126,8 +126,8 @@ def test_appendix_figures_equal_export_and_regional_report(reports, data, gemeen
     model_row = re.search(rf"^\s*{re.escape(name)}\s+\d+,\d%\s+([\d.]+)\s+([\d.]+)\s+\S+\s*$",
                           regional, re.M)
     assert model_row, f"model row for {name} not found in the regional report"
-    assert model_row.group(1) == shown["Taakstelling volgens het verdeelmodel"]
-    assert model_row.group(2) == shown["Realisatie doelgroepen met verdeelafspraak"]
+    assert model_row.group(1) == shown["Verdeling volgens het verdeelmodel"]
+    assert model_row.group(2) == shown["Werkelijke verdeling doelgroepen met verdeelafspraak"]
 
 
 def test_real_data_has_no_demo_label_and_one_appendix_builds_alone(tmp_path, monkeypatch, cli):

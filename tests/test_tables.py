@@ -28,7 +28,7 @@ from analysis.tables import (
     (1234567, "1.234.567"),
     (999, "999"),
     (0, "0"),
-    (-1234, "-1.234"),
+    (-1234, "\u22121.234"),
     (1234.5, "1.235"),  # half away from zero, not babel's half-even "1.234"
     (np.int64(2500), "2.500"),
 ])
@@ -60,7 +60,7 @@ def test_fmt_decimal(value, decimals, expected):
     (Fraction(1, 3), 4, "0,3333"),
     (Fraction(1, 8), 2, "0,13"),  # half away from zero; the float 0.125 would give "0,12"
     (2.675, 2, "2,68"),  # the decimal as written; the float is 2.67499…
-    (Fraction(-1, 8), 2, "-0,13"),
+    (Fraction(-1, 8), 2, "\u22120,13"),
     (Fraction(-1, 1000), 2, "0"),  # no negative zero
     (313017.29, 2, "313.017,29"),
     (Fraction(5, 2), 0, "3"),

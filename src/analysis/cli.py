@@ -226,7 +226,7 @@ def _doelgroep_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
     parse = code_parser("doelgroepen")
     found = tuple(parse(value, ",") for value in values)
     unknown = [v for v, c in zip(values, found, strict=True)
-               if c not in codes.codes("doelgroepen") or c == "geen"]
+               if c not in codes.aandachtsgroepen()]
     if unknown:
         raise click.BadParameter(f"onbekende doelgroep {', '.join(unknown)}",
                                  param_hint="--doelgroep")

@@ -40,6 +40,18 @@ class GeoSettings:
 
 
 @dataclass(frozen=True)
+class SignalSettings:
+    """Thresholds of the monitoring signals (block `signalen`); the limit itself is the
+    verdeelmodel's mutatiegrens."""
+
+    verschil_relatief: float = 0.20  # |werkelijk − model| ≥ this share of the model's figure
+    verschil_minimaal: int = 25  # … and at least this many households
+    woonopgave_minimaal: float = 50.0  # opgeleverd + harde plannen below this % of the task
+    wijk_concentratie: float = 1.5  # concentration index of a wijk against its gemeente
+    wijk_minimaal_verhuringen: int = 20  # fewer lettings in a wijk: too uncertain to show
+
+
+@dataclass(frozen=True)
 class RegionConfig:
     naam: str
     gemeenten: tuple[str, ...]
@@ -48,6 +60,7 @@ class RegionConfig:
     bron: str
     korte_namen: Mapping[str, str] = field(default_factory=dict)  # for wide tables
     geo: GeoSettings = field(default_factory=GeoSettings)  # boundaries for the maps
+    signalen: SignalSettings = field(default_factory=SignalSettings)
     tekst: str = field(default="", repr=False, compare=False)  # the settings file as written
 
     @property
@@ -121,7 +134,31 @@ def parse_config(raw: object, label: str) -> RegionConfig:
                                         "van de regio")
     return RegionConfig(naam=naam, gemeenten=tuple(gemeenten), jaar_van=van,
                         jaar_tot_en_met=tot, bron=label, korte_namen=dict(short),
-                        geo=parse_geo(raw.get("geo"), fail))
+                        geo=parse_geo(raw.get("geo"), fail),
+                        signalen=parse_signals(raw.get("signalen"), fail))
+
+
+def parse_signals(raw: object, fail: Callable[[str, str], ConfigError]) -> SignalSettings:
+    """The optional `signalen` block; every threshold a positive number, counts whole."""
+    if raw is None:
+        return SignalSettings()
+    if not isinstance(raw, dict):
+        raise fail("signalen", "verwacht een mapping met drempels")
+    defaults = dataclasses.asdict(SignalSettings())
+    unknown = sorted(set(raw) - set(defaults))
+    if unknown:
+        raise fail(f"signalen.{unknown[0]}", "onbekende instelling; kies uit "
+                                             + ", ".join(defaults))
+    values = {}
+    for key, default in defaults.items():
+        value = raw.get(key, default)
+        whole = isinstance(default, int)
+        if (isinstance(value, bool) or not isinstance(value, int if whole else int | float)
+                or value <= 0):
+            kind = "een positief geheel getal" if whole else "een positief getal"
+            raise fail(f"signalen.{key}", f"verwacht {kind}, gevonden {value!r}")
+        values[key] = value
+    return SignalSettings(**values)
 
 
 def parse_geo(raw: object, fail: Callable[[str, str], ConfigError]) -> GeoSettings:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis import codes
 from analysis.config import RegionConfig
 from analysis.model.config import VerdeelmodelConfig
 from analysis.processed import ProcessedData
@@ -26,13 +27,11 @@ def prepare(data: ProcessedData, region: RegionConfig, model: VerdeelmodelConfig
     lettings = data.verhuringen
     doelgroep = lettings["doelgroep"]
     route = lettings["toewijzingsroute"]
-    counts = doelgroep.isin(model.grens_doelgroepen) | route.isin(model.grens_routes)
-    left_out = doelgroep.isin(model.zonder_doelgroepen) | route.isin(model.zonder_routes)
     prepared = lettings.assign(
         jaar=pd.Categorical(lettings["datum_verhuring"].dt.year, categories=list(region.jaren)),
-        telt_mee=counts,
-        telt_mee_zonder=counts & ~left_out,
-        aandachtsgroep=doelgroep != "geen",
+        telt_mee=model.counts_for_limit(doelgroep, route),
+        telt_mee_zonder=model.counts_for_limit(doelgroep, route, zonder=True),
+        aandachtsgroep=doelgroep != codes.NO_GROUP,
         model_groep=doelgroep.isin(model.model_doelgroepen),
     )
     return Context(lettings=prepared, voorraad=data.voorraad, cbs=data.cbs, ppm=data.ppm,

@@ -26,6 +26,7 @@ from babel.numbers import format_decimal
 LOCALE = "nl_NL"
 MISSING = "–"
 SUPPRESSED = "x"
+MINUS = "\u2212"
 
 # Decimals per indicator unit (eenheid in catalogus.yml); charts use the same table.
 DECIMALS: dict[str, int] = {
@@ -66,7 +67,12 @@ def fmt_decimal(value: object, decimals: int = 1) -> str:
     if _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(_rounded(value, decimals), format=pattern, locale=LOCALE)
+    return _minus(format_decimal(_rounded(value, decimals), format=pattern, locale=LOCALE))
+
+
+def _minus(text: str) -> str:
+    """One minus sign everywhere: U+2212, as typeset Dutch statistics and the charts write it."""
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def fmt_number(value: object, max_decimals: int = 2) -> str:
@@ -76,7 +82,7 @@ def fmt_number(value: object, max_decimals: int = 2) -> str:
     if _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals else "")
-    return format_decimal(_rounded(value, max_decimals), format=pattern, locale=LOCALE)
+    return _minus(format_decimal(_rounded(value, max_decimals), format=pattern, locale=LOCALE))
 
 
 def fmt_int(value: object) -> str:

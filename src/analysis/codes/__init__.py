@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from functools import cache
 from importlib import resources
@@ -22,6 +23,8 @@ CODE_LISTS = (
     "herkomst_bijzonder",
     "eenheden",
 )
+# The doelgroep code of households outside every aandachtsgroep; all other codes are one.
+NO_GROUP = "geen"
 
 
 @cache
@@ -41,6 +44,21 @@ def codes(name: str) -> tuple[str, ...]:
 def labels(name: str) -> dict[str, str]:
     """Code → Dutch label."""
     return {row["code"]: row["naam"] for row in load(name)}
+
+
+def aandachtsgroepen() -> tuple[str, ...]:
+    """The doelgroep codes of the aandachtsgroepen: every doelgroep but NO_GROUP."""
+    return tuple(code for code in codes("doelgroepen") if code != NO_GROUP)
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: 'Uitstroom GGZ-instelling' → 'uitstroom
+    GGZ-instelling', '(Dreigend) dakloze mensen' → '(dreigend) dakloze mensen'; a first word
+    that is an abbreviation ('GGZ', 'SVH') keeps its capitals."""
+    first = label.split(" ", 1)[0].strip("()")
+    if len(first) > 1 and first[:2].isupper():
+        return label
+    return re.sub(r"[A-Za-zÀ-ÿ]", lambda m: m.group(0).lower(), label, count=1)
 
 
 def name_key(text: str) -> str:

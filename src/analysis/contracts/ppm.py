@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.codes import NO_GROUP
 from analysis.contracts.base import Column, Contract, RowRule
 
 
 def _no_target_group(df: pd.DataFrame) -> pd.Series:
-    return df["doelgroep"] == "geen"
+    return df["doelgroep"] == NO_GROUP
 
 
 CONTRACT = Contract(

@@ -18,7 +18,7 @@ def letting_columns(
 ) -> dict[str, np.ndarray]:
     """One row per letting; per gemeente-year exactly as many as its mutaties. Sorted by date."""
     aandachtsgroepen = calibration().aandachtsgroepen
-    groups = [g for g in codes.codes("doelgroepen") if g != "geen"]
+    groups = list(codes.aandachtsgroepen())
     mutaties = {(r["gemeente"], r["jaar"]): r["mutaties"] for r in voorraad}
     blocks: list[dict[str, np.ndarray]] = []
     for gemeente in sorted(config.gemeenten):
@@ -30,7 +30,7 @@ def letting_columns(
             share = float(np.clip(mean + rng.normal(0, marge / 3), mean - marge, mean + marge))
             n_prio = round(n * share)
             counts = rng.multinomial(n_prio, weights)
-            for doelgroep, k in [("geen", n - n_prio), *zip(groups, counts, strict=True)]:
+            for doelgroep, k in [(codes.NO_GROUP, n - n_prio), *zip(groups, counts, strict=True)]:
                 if k:
                     blocks.append(_letting_block(rng, gemeente, jaar, doelgroep, int(k)))
     columns = {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
@@ -106,7 +106,7 @@ def _days(jaar: int) -> int:
 
 def _herkomst(rng: np.random.Generator, gemeente: str, doelgroep: str, k: int) -> np.ndarray:
     herkomst, inwoners = calibration().herkomst, calibration().cbs.inwoners_start
-    if doelgroep == "geen":
+    if doelgroep == codes.NO_GROUP:
         own = herkomst.eigen_regulier[gemeente]
         profile = (own, *((1 - own) * f for f in herkomst.rest_regulier))
     else:
@@ -114,7 +114,7 @@ def _herkomst(rng: np.random.Generator, gemeente: str, doelgroep: str, k: int) -
     eigen, regio, buiten, buitenland, onbekend = profile
     others = sorted(g for g in inwoners if g != gemeente)
     weights = np.array([inwoners[g][0] for g in others], dtype=float)
-    if doelgroep != "geen":
+    if doelgroep != codes.NO_GROUP:
         weights[[g == herkomst.centrumgemeente for g in others]] *= herkomst.centrumfactor
     mix: dict[str, float] = {gemeente: eigen}
     mix.update(zip(others, regio * weights / weights.sum(), strict=True))
@@ -158,7 +158,7 @@ def _kale_huur_cent(
     mean = np.array([huur.per_woningtype_2025[w][0] for w in woningtype])
     sd = np.array([huur.per_woningtype_2025[w][1] for w in woningtype])
     cent = np.rint(rng.normal(mean, sd) * huur.niveau.get(jaar, 1.0) * 100).astype(np.int64)
-    if doelgroep != "geen":
+    if doelgroep != codes.NO_GROUP:
         cap = np.where(np.isin(huishouden, list(huur.kleine_huishoudens)),
                        huur.aftopping_laag_cent, huur.aftopping_hoog_cent)
         over = cent > cap

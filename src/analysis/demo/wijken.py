@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis import codes
 from analysis.config import RegionConfig
 from analysis.demo.errors import DemoError
 
@@ -76,7 +77,7 @@ def draw_wijk_codes(
         # Priority lettings concentrate: per wijk a factor of roughly 0.3–3 (lognormal).
         focus = spread * rng.lognormal(0.0, 0.6, size=len(options))
         in_g = gemeente == g
-        for mask, weights in ((in_g & (doelgroep == "geen"), spread),
-                              (in_g & (doelgroep != "geen"), focus)):
+        for mask, weights in ((in_g & (doelgroep == codes.NO_GROUP), spread),
+                              (in_g & (doelgroep != codes.NO_GROUP), focus)):
             out[mask] = rng.choice(options, size=int(mask.sum()), p=weights / weights.sum())
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis import codes
 from analysis.config import RegionConfig
 from analysis.indicators.catalogue import catalogue
 
@@ -17,7 +18,6 @@ COLUMNS = ("indicator", "gebiedsniveau", "gebied", "periode", "doelgroep", "cate
            "waarde", "teller", "noemer")
 ALLE = "alle"  # no breakdown on this dimension
 AANDACHTSGROEPEN = "aandachtsgroepen"  # every doelgroep except 'geen'
-GEEN = "geen"
 KEYS = ["gemeente", "jaar", "doelgroep", "categorie"]
 
 
@@ -33,7 +33,8 @@ def with_doelgroep_totals(parts: pd.DataFrame, noemer_per_doelgroep: bool = Fals
     counted per doelgroep is summed like the teller."""
     keys = ["gemeente", "jaar", "categorie"]
     value_columns = [c for c in ("teller", "noemer") if c in parts]
-    priority = parts[parts["doelgroep"] != GEEN].groupby(keys, observed=True, as_index=False)
+    priority = parts[parts["doelgroep"] != codes.NO_GROUP].groupby(keys, observed=True,
+                                                                    as_index=False)
     everyone = parts.groupby(keys, observed=True, as_index=False)
     noemer = "sum" if noemer_per_doelgroep else "first"
     aggregations = {"teller": "sum", **({"noemer": noemer} if "noemer" in parts else {})}

@@ -24,7 +24,9 @@ def compute(ctx: Context, run: ModelRun) -> list[pd.DataFrame]:
     ]
     # A key share is a weighted mix of shares, not a ratio of sums: per year as computed, the
     # period value is the mean over the years, and the region is 100% by definition.
-    share = results.assign(teller=results["sleutelaandeel"].astype(float), noemer=1.0)
+    # The model results give the share in percent; the teller is the share itself, which the
+    # catalogue's factor 100 turns back into the same percentage.
+    share = results.assign(teller=results["sleutelaandeel"] / 100, noemer=1.0)
     yearly = share.assign(periode=share["jaar"].astype(str))
     whole = (share.groupby("gemeente", as_index=False, sort=False)
              .agg(teller=("teller", "mean"), noemer=("noemer", "first"))

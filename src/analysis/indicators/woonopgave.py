@@ -40,14 +40,24 @@ def compute(ctx: Context) -> list[pd.DataFrame]:
         [["gemeente", "jaar", "doelgroep", "categorie", "teller", "noemer"]],
         "voortgang_opgeleverd", region)
 
-    horizon = horizon_phases(ctx.ppm, region).assign(
-        teller=lambda f: f[list(HARD)].sum(axis=1), noemer=lambda f: f["opgave"])
-    regional = horizon.groupby(["doelgroep", "eenheid"], as_index=False)[["teller", "noemer"]].sum()
+    horizon = horizon_phases(ctx.ppm, region)
+    plan_period = period_label(ppm["jaar"].unique().tolist())
+    # Each phase as a share of the task over the plan horizon (the progress chart), and the
+    # three together (the progress indicator): so the chart's bars add up to the indicator.
+    tellers = {f"voortgang_planperiode_{phase}": horizon[phase] for phase in HARD}
+    tellers["voortgang_met_harde_plannen"] = horizon[list(HARD)].sum(axis=1)
+    return [delivered, *(_over_horizon(horizon.assign(teller=teller, noemer=horizon["opgave"]),
+                                       indicator, plan_period, region)
+                         for indicator, teller in tellers.items())]
+
+
+def _over_horizon(parts: pd.DataFrame, indicator: str, periode: str,
+                  region: RegionConfig) -> pd.DataFrame:
+    regional = parts.groupby(["doelgroep", "eenheid"], as_index=False)[["teller", "noemer"]].sum()
     rows = pd.concat([
-        horizon.assign(gebiedsniveau="gemeente", gebied=horizon["gemeente"]),
+        parts.assign(gebiedsniveau="gemeente", gebied=parts["gemeente"]),
         regional.assign(gebiedsniveau="regio", gebied=region.naam),
     ], ignore_index=True)
-    rows = rows.assign(periode=period_label(ppm["jaar"].unique().tolist()),
-                       categorie=rows["eenheid"]).astype({"teller": "float64",
-                                                          "noemer": "float64"})
-    return [delivered, finish(rows, "voortgang_met_harde_plannen")]
+    rows = rows.assign(periode=periode, categorie=rows["eenheid"]).astype(
+        {"teller": "float64", "noemer": "float64"})
+    return finish(rows, indicator)

@@ -33,7 +33,6 @@ SPOREN = {
     "nog_overleg": "Nog in overleg",
 }
 MODEL_SPOOR = "verdeelafspraak"
-NO_GROUP = "geen"
 WEIGHT_TOLERANCE = 1e-9
 
 _TOP_LEVEL = ("mutatiegrens", "capaciteit", "sleutel", "afronding", "telt_mee_voor_grens",
@@ -62,16 +61,22 @@ class VerdeelmodelConfig:
         """Doelgroepen the verdeelmodel covers (spoor 'verdeelafspraak'), in code-list order."""
         return tuple(d for d in codes.codes("doelgroepen") if self.sporen.get(d) == MODEL_SPOOR)
 
-    def telt_mee_voor_grens(self, doelgroep: str, route: str, zonder: bool = False) -> bool:
-        """Whether a letting counts under the limit: its doelgroep or its route is listed.
+    def counts_for_limit(self, doelgroep: pd.Series, route: pd.Series,
+                         zonder: bool = False) -> pd.Series:
+        """Per letting whether it counts under the limit: its doelgroep or its route is listed.
 
         With `zonder`, lettings whose doelgroep or route is in 'ook_tonen_zonder' are left out.
-        """
-        counts = doelgroep in self.grens_doelgroepen or route in self.grens_routes
+        The one statement of the rule: the indicators, the model and the reports all use it."""
+        counts = doelgroep.isin(self.grens_doelgroepen) | route.isin(self.grens_routes)
         if zonder:
-            return counts and not (doelgroep in self.zonder_doelgroepen
-                                   or route in self.zonder_routes)
+            return counts & ~(doelgroep.isin(self.zonder_doelgroepen)
+                              | route.isin(self.zonder_routes))
         return counts
+
+    def telt_mee_voor_grens(self, doelgroep: str, route: str, zonder: bool = False) -> bool:
+        """`counts_for_limit` for one letting."""
+        return bool(self.counts_for_limit(pd.Series([doelgroep]), pd.Series([route]),
+                                          zonder).iloc[0])
 
     def sporen_overzicht(self) -> pd.DataFrame:
         """One row per doelgroep: its spoor, and whether the model and the pool cover it."""
@@ -182,12 +187,12 @@ def parse_verdeelmodel_config(raw: object, label: str) -> VerdeelmodelConfig:
     if not isinstance(sporen, dict):
         raise fail("sporen", "verwacht een mapping doelgroep → spoor")
     for doelgroep, spoor in sporen.items():
-        if doelgroep == NO_GROUP:
-            raise fail("sporen", f"'{NO_GROUP}' is geen aandachtsgroep en krijgt geen spoor")
+        if doelgroep == codes.NO_GROUP:
+            raise fail("sporen", f"'{codes.NO_GROUP}' is geen aandachtsgroep en krijgt geen spoor")
         if doelgroep not in doelgroepen:
             raise fail("sporen", f"onbekende doelgroep {doelgroep!r}")
         choice(spoor, f"sporen.{doelgroep}", SPOREN)
-    without = [d for d in doelgroepen if d != NO_GROUP and d not in sporen]
+    without = [d for d in doelgroepen if d != codes.NO_GROUP and d not in sporen]
     if without:
         raise fail("sporen", f"geen spoor voor doelgroep(en) {', '.join(without)}; "
                              f"elke aandachtsgroep hoort op een spoor ({', '.join(SPOREN)})")

@@ -65,6 +65,8 @@ def run_model(ctx: Context) -> ModelRun:
         result: DistributionResult = distribute(inputs_from_frame(inputs), int(pools[jaar]),
                                                 ctx.model)
         table = result.tabel.merge(inputs[["gemeente", "realisatie"]], on="gemeente")
+        # Published shares are percentages, as in the indicator table (one unit everywhere).
+        table["sleutelaandeel"] = 100 * table["sleutelaandeel"].astype(float)
         tables.append(table.assign(jaar=jaar, saldo=table["realisatie"] - table["taakstelling"]))
         regional.append({"jaar": jaar, "vraag_eigen": int(inputs["vraag"].sum()),
                          "pool": result.pool, "pool_geplaatst": result.pool_geplaatst,

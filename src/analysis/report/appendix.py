@@ -7,8 +7,10 @@ import pandas as pd
 
 from analysis import codes
 from analysis.indicators.catalogue import catalogue
+from analysis.model.config import BASES, CAPACITY_BASES, CAPACITY_ROUNDING, ROUNDING_METHODS
 from analysis.report.data import ReportData
-from analysis.tables import fmt_int
+from analysis.report.shared import MODEL_READING, names
+from analysis.tables import fmt_number, fmt_percent
 
 
 def glossary(indicators: list[str] | None = None) -> str:
@@ -31,7 +33,7 @@ def sources_table(data: ReportData) -> pd.DataFrame:
         for file in source["bestanden"]:
             rows.append({"Bron": source["titel"], "Bestand": file["naam"],
                          "Rijen": file["rijen"], "Periode": periode,
-                         "Contract": source["contract_versie"],
+                         "Versie datacontract": source["contract_versie"],
                          "SHA-256 (eerste 16 tekens)": file["sha256"][:16]})
     return pd.DataFrame(rows)
 
@@ -39,9 +41,10 @@ def sources_table(data: ReportData) -> pd.DataFrame:
 def provenance_text(data: ReportData) -> str:
     manifest = data.processed.manifest
     text = (f"De cijfers zijn berekend met {manifest['software']} uit de bestanden hieronder. "
-            f"Elk bestand is gecontroleerd tegen zijn datacontract; de controlegetallen (SHA-256) "
-            f"maken na te gaan dat precies deze bestanden zijn gebruikt. Regio-instellingen: "
-            f"`{manifest['configuratie']}`; verdeelmodel: `{data.model_config.bron}`.")
+            "Elk bestand is gecontroleerd tegen zijn datacontract (de afspraak over kolommen, "
+            "codes en geldige waarden); de controlegetallen (SHA-256) maken na te gaan dat "
+            "precies deze bestanden zijn gebruikt. De regio-instellingen en de instellingen van "
+            "het verdeelmodel waarmee is gerekend, worden met de data bewaard.")
     if data.demo:
         text += (" **Dit zijn demogegevens (DEMO — synthetische gegevens)**, gemaakt door de "
                  "demogenerator van de Woonzorgmonitor; ze beschrijven geen echte huishoudens, "
@@ -49,30 +52,39 @@ def provenance_text(data: ReportData) -> str:
     return text
 
 
+def _weight(value: float) -> str:
+    return fmt_number(value, 4)
+
+
 def method_text(data: ReportData) -> str:
+    """The method in the reader's words, every choice taken from the model's settings."""
     config = data.model_config
-    weights = " + ".join(f"{str(w).replace('.', ',')} × aandeel in de {base.replace('_', ' ')}"
+    weights = " + ".join(f"{_weight(w)} × aandeel in de {BASES[base]}"
                          for base, w in config.gewichten.items())
-    pool = ", ".join(codes.labels("doelgroepen")[d].lower() for d in config.pool_doelgroepen)
+    labels = codes.labels("doelgroepen")
+    pool = names([codes.in_sentence(labels[d]) for d in config.pool_doelgroepen])
+    rounding = CAPACITY_ROUNDING[config.capaciteit_afronding]
     return "\n\n".join([
         "Het verdeelmodel berekent per jaar hoeveel huishoudens uit de doelgroepen met een "
         "verdeelafspraak elke gemeente zou huisvesten volgens de drie leidende principes. "
-        "Het model wordt achteraf toegepast op de gerealiseerde instroom.",
-        f"1. **Verdeelsleutel.** Sleutelaandeel = {weights}.",
-        f"2. **Capaciteit.** {fmt_int(100 * config.mutatiegrens)}% van de mutaties, naar beneden "
-        "afgerond, min de woningen die al binnen de grens zijn toegezegd (verhuringen die "
-        "meetellen voor de grens maar niet onder het model vallen, zoals statushouders).",
+        + MODEL_READING,
+        f"1. **Verdeelsleutel.** Sleutelaandeel = {weights}"
+        + (" (gedeeld door de som van de gewichten)." if config.normaliseren else "."),
+        f"2. **Capaciteit.** {fmt_percent(100 * config.mutatiegrens, 0)} van de "
+        f"{CAPACITY_BASES[config.capaciteit_basis]}, {rounding} afgerond, min de woningen die "
+        "al binnen de grens zijn toegezegd (verhuringen die meetellen voor de grens maar niet "
+        "onder het model vallen, zoals statushouders).",
         "3. **Herkomstgemeente, tenzij.** Elke gemeente huisvest eerst de huishoudens uit de "
         "eigen gemeente, tot haar capaciteit.",
         f"4. **Verdelen.** Wat niet past, plus de regionale pool ({pool} en huishoudens van "
         "buiten de regio), wordt naar sleutelaandeel verdeeld over gemeenten met ruimte, nooit "
         "boven hun capaciteit (waterverdeling in rondes).",
-        "5. **Hele huishoudens.** Afronden met de grootste-overschotmethode, zodat de totalen "
-        "precies kloppen.",
+        "5. **Hele huishoudens.** Afronden met de methode van het "
+        f"{ROUNDING_METHODS[config.afronding]}, zodat de totalen precies kloppen.",
         "6. **Tekort.** Wat nergens past, is een regionaal tekort en wordt apart gemeld.",
-        "De realisatie is het werkelijke aantal verhuringen aan deze doelgroepen per gemeente; "
-        "het saldo is realisatie min taakstelling. Het rekenspoor hieronder laat voor het "
-        "laatste jaar elke stap met de getallen zien.",
+        "De werkelijke verdeling is het aantal verhuringen aan deze doelgroepen per gemeente; "
+        "het verschil is de werkelijke verdeling min de verdeling volgens het model. Het "
+        "rekenspoor hieronder laat voor het laatste jaar elke stap met de getallen zien.",
     ])
 
 

@@ -94,10 +94,13 @@ class ReportData:
                               + [g for g in series.index if g not in order])
 
     def matrix(self, indicator: str, *, periode: str, doelgroep: str,
-               gebiedsniveau: str = "gemeente") -> pd.DataFrame:
-        """One indicator with a breakdown as categorie (rows) × gebied (columns)."""
-        rows = self.rows(indicator, periode=periode, doelgroep=doelgroep,
-                         gebiedsniveau=gebiedsniveau)
+               gebiedsniveau: str | None = "gemeente") -> pd.DataFrame:
+        """One indicator with a breakdown as categorie (rows) × gebied (columns); None as
+        gebiedsniveau keeps the region's column too."""
+        where = {"periode": periode, "doelgroep": doelgroep}
+        if gebiedsniveau is not None:
+            where["gebiedsniveau"] = gebiedsniveau
+        rows = self.rows(indicator, **where)
         return rows.pivot(index="categorie", columns="gebied", values="waarde")
 
 

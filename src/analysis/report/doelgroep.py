@@ -7,11 +7,16 @@ import pandas as pd
 from analysis import codes
 from analysis.model.config import SPOREN
 from analysis.report.data import ReportData
+from analysis.report.shared import names
 from analysis.tables import fmt_int, fmt_percent
 
 
 def label(doelgroep: str) -> str:
     return codes.labels("doelgroepen")[doelgroep]
+
+
+def label_in_sentence(doelgroep: str) -> str:
+    return codes.in_sentence(label(doelgroep))
 
 
 def description(doelgroep: str) -> str:
@@ -43,30 +48,31 @@ def by_year(data: ReportData, doelgroep: str) -> pd.DataFrame:
 def routes(data: ReportData, doelgroep: str) -> pd.DataFrame:
     rows = data.rows("verhuringen_route", periode=data.period, doelgroep=doelgroep,
                      gebied=data.region.naam)
-    rows = rows[rows["waarde"] > 0].sort_values("waarde", ascending=False)
+    rows = rows[rows["waarde"] > 0].sort_values("waarde", ascending=False, kind="stable")
     labels = codes.labels("toewijzingsroutes")
-    total = rows["waarde"].sum()
     return pd.DataFrame({"Toewijzingsroute": [labels[c] for c in rows["categorie"]],
-                         "Verhuringen": rows["waarde"].to_numpy(),
-                         "Aandeel": (100 * rows["waarde"] / total).to_numpy()})
+                         "Verhuringen": rows["waarde"].astype(int).to_numpy()})
 
 
 def summary(data: ReportData, doelgroep: str) -> str:
     config = data.model_config
     spoor = config.sporen[doelgroep]
-    total = data.values("verhuringen", periode=data.period, doelgroep=doelgroep)[data.region.naam]
-    priority = data.values("verhuringen", periode=data.period,
-                           doelgroep="aandachtsgroepen")[data.region.naam]
-    text = (f"In {data.period} kregen {fmt_int(total)} huishoudens uit deze doelgroep een "
-            f"sociale huurwoning in {data.region.naam}: {fmt_percent(100 * total / priority)} "
-            f"van alle verhuringen aan aandachtsgroepen. Op de regionale agenda staat de "
-            f"doelgroep op het spoor *{SPOREN[spoor].lower()}*")
+    region, period = data.region.naam, data.period
+    total = data.values("verhuringen", periode=period, doelgroep=doelgroep)[region]
+    share = data.values("aandeel_mutaties_doelgroep", periode=period, doelgroep=doelgroep)[region]
+    text = (f"In {period} kregen {fmt_int(total)} huishoudens uit deze doelgroep een sociale "
+            f"huurwoning in {region}: {fmt_percent(share)} van de vrijgekomen sociale "
+            "huurwoningen. Op de regionale agenda staat de doelgroep op het spoor "
+            f"*{codes.in_sentence(SPOREN[spoor])}*")
     if doelgroep in config.model_doelgroepen:
         text += "; het verdeelmodel verdeelt deze huishoudens over de gemeenten"
         if doelgroep in config.pool_doelgroepen:
             text += (" via de regionale pool (*herkomstgemeente, tenzij*: huisvesting buiten "
                      "de herkomstgemeente)")
-    counts = data.model_config.telt_mee_voor_grens(doelgroep, "")
-    text += (". Verhuringen aan deze doelgroep tellen " + ("" if counts else "niet ")
-             + f"mee voor de grens van {fmt_percent(100 * config.mutatiegrens, 0)}.")
-    return text
+    limit = fmt_percent(100 * config.mutatiegrens, 0)
+    if config.telt_mee_voor_grens(doelgroep, ""):
+        return text + f". Verhuringen aan deze doelgroep tellen mee voor de grens van {limit}."
+    routes = names([codes.in_sentence(codes.labels("toewijzingsroutes")[r])
+                    for r in config.grens_routes], "of")
+    return (text + f". Verhuringen aan deze doelgroep tellen alleen mee voor de grens van "
+            f"{limit} als de woning is toegewezen via {routes}.")

@@ -7,7 +7,13 @@ import pandas as pd
 from analysis import codes
 from analysis.indicators.catalogue import catalogue
 from analysis.report.data import ReportData
-from analysis.report.shared import LIMIT_INDICATOR, limit_percent, origin_matrix, origin_name
+from analysis.report.shared import (
+    LIMIT_INDICATOR,
+    limit_percent,
+    names,
+    origin_matrix,
+    origin_name,
+)
 from analysis.tables import fmt_int, fmt_percent, fmt_value
 
 # (indicator, doelgroep) pairs of the comparison table, in reading order.
@@ -52,94 +58,161 @@ def limit_by_year(data: ReportData, gemeente: str) -> pd.DataFrame:
 def inflow_by_group(data: ReportData, gemeente: str) -> pd.DataFrame:
     labels = codes.labels("doelgroepen")
     rows = []
-    for doelgroep in codes.codes("doelgroepen"):
-        if doelgroep == "geen":
-            continue
+    for doelgroep in codes.aandachtsgroepen():
         count = data.values("verhuringen", periode=data.period, doelgroep=doelgroep)
         rate = data.values("instroom_per_1000_huishoudens", periode=data.period,
                            doelgroep=doelgroep)
-        rows.append({"Doelgroep": labels[doelgroep], "Verhuringen": count[gemeente],
+        rows.append({"Doelgroep": labels[doelgroep], "Verhuringen": int(count[gemeente]),
                      "Per 1.000 huishoudens": rate[gemeente],
                      f"Per 1.000 huishoudens {data.region.naam}": rate[data.region.naam]})
     return pd.DataFrame(rows)
 
 
-def _shares(counts: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """The non-zero counts, largest first, and each as a percentage of their sum."""
-    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
-    return counts, 100 * counts / counts.sum()
+def _largest_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """Non-zero rows, largest count first; ties in the order of the region's code list."""
+    return rows[rows["teller"] > 0].sort_values("teller", ascending=False, kind="stable")
 
 
 def origins(data: ReportData, gemeente: str) -> pd.DataFrame:
-    """Where the gemeente's priority-group tenants came from, over the period."""
-    counts, shares = _shares(origin_matrix(data)[gemeente])
-    return pd.DataFrame({"Herkomst": [origin_name(data, c) for c in counts.index],
-                         "Verhuringen": counts.to_numpy(), "Aandeel": shares.to_numpy()})
+    """Where the gemeente's priority-group tenants came from, over the period: counts, and
+    shares of those with a known origin (the own gemeente's share is aandeel_eigen_herkomst)."""
+    shares = data.rows("aandeel_herkomst", periode=data.period, doelgroep="aandachtsgroepen",
+                       gebied=gemeente).set_index("categorie")
+    counts = origin_matrix(data)[gemeente]
+    known = _largest_first(shares.reindex(counts.index.drop("onbekend")).dropna(how="all"))
+    frame = pd.DataFrame({"Herkomst": [origin_name(data, c) for c in known.index],
+                          "Verhuringen": known["teller"].astype(int).to_numpy(),
+                          "Aandeel": known["waarde"].to_numpy()})
+    unknown = int(counts["onbekend"])
+    if unknown:
+        frame.loc[len(frame)] = {"Herkomst": origin_name(data, "onbekend"),
+                                 "Verhuringen": unknown, "Aandeel": float("nan")}
+    return frame
 
 
 def destinations(data: ReportData, gemeente: str) -> pd.DataFrame:
     """Where priority-group households from this gemeente were housed in the region."""
-    counts, shares = _shares(origin_matrix(data).loc[gemeente])
-    return pd.DataFrame({"Gehuisvest in": [data.gemeente_name(g) for g in counts.index],
-                         "Verhuringen": counts.to_numpy(), "Aandeel": shares.to_numpy()})
+    rows = data.rows("aandeel_bestemming", periode=data.period, doelgroep="aandachtsgroepen",
+                     categorie=gemeente).set_index("gebied")
+    rows = _largest_first(rows.reindex([g for g in data.region.gemeenten if g in rows.index]))
+    return pd.DataFrame({"Gehuisvest in": [data.gemeente_name(g) for g in rows.index],
+                         "Verhuringen": rows["teller"].astype(int).to_numpy(),
+                         "Aandeel": rows["waarde"].to_numpy()})
 
 
 def model_by_year(data: ReportData, gemeente: str) -> pd.DataFrame:
+    """Per year the key share, the capacity under the limit, the own demand, and the
+    distribution by the model against the actual one."""
     results = data.model.resultaten
-    rows = results[results["gemeente"].astype(str) == gemeente]
+    rows = results[results["gemeente"].astype(str) == gemeente].set_index("jaar")
+    where = {"doelgroep": "verdeelafspraak", "gebiedsniveau": "gemeente"}
+    per_year = {
+        column: [data.values(indicator, periode=str(jaar), **where)[gemeente]
+                 for jaar in rows.index]
+        for column, indicator in (("Sleutelaandeel", "sleutelaandeel"),
+                                  ("Volgens het model", "taakstelling"),
+                                  ("Werkelijk", "realisatie"), ("Verschil", "saldo"))}
     return pd.DataFrame({
-        "Jaar": rows["jaar"].astype(str).to_numpy(),
-        "Sleutelaandeel": (100 * rows["sleutelaandeel"]).to_numpy(),
-        "Capaciteit": rows["capaciteit"].to_numpy(),
-        "Eigen vraag": rows["vraag_eigen"].to_numpy(),
-        "Taakstelling": rows["taakstelling"].to_numpy(),
-        "Realisatie": rows["realisatie"].to_numpy(),
-        "Saldo": rows["saldo"].to_numpy(),
+        "Jaar": [str(j) for j in rows.index],
+        "Sleutelaandeel": per_year["Sleutelaandeel"],
+        "Capaciteit": rows["capaciteit"].astype(int).to_numpy(),
+        "Eigen vraag": rows["vraag_eigen"].astype(int).to_numpy(),
+        "Volgens het model": per_year["Volgens het model"],
+        "Werkelijk": per_year["Werkelijk"],
+        "Verschil": per_year["Verschil"],
     })
 
 
+MODEL_BY_YEAR_FORMATS = {"Sleutelaandeel": "procent", "Volgens het model": "huishoudens",
+                         "Werkelijk": "huishoudens", "Verschil": "huishoudens"}
+
+
+def _own_households(data: ReportData, gemeente: str) -> tuple[int, int]:
+    """Households from the gemeente housed in the gemeente itself, and in the whole region."""
+    own = data.rows("herkomst_bestemming", periode=data.period, doelgroep="aandachtsgroepen",
+                    gebied=gemeente, categorie=gemeente)["waarde"].sum()
+    everywhere = data.rows("herkomst_bestemming", periode=data.period,
+                           doelgroep="aandachtsgroepen", gebiedsniveau="regio",
+                           categorie=gemeente)["waarde"].sum()
+    return int(own), int(everywhere)
+
+
 def key_messages(data: ReportData, gemeente: str) -> list[str]:
-    name, period, last = data.gemeente_name(gemeente), data.period, data.last_year
+    """The appendix's findings, each a sentence with its figures from the indicator table."""
+    name, region, period, last = (data.gemeente_name(gemeente), data.region.naam, data.period,
+                                  data.last_year)
     limit = limit_percent(data)
     share = data.values(LIMIT_INDICATOR, periode=last)
     lettings = data.values("verhuringen", periode=period, doelgroep="aandachtsgroepen")
-    task = data.values("taakstelling", periode=period, doelgroep="verdeelafspraak")[gemeente]
-    real = data.values("realisatie", periode=period, doelgroep="verdeelafspraak")[gemeente]
-    key = data.values("sleutelaandeel", periode=period, doelgroep="verdeelafspraak")[gemeente]
-    position = "boven" if share[gemeente] > limit else "binnen"
-    balance = real - task
-    part = 100 * lettings[gemeente] / lettings[data.region.naam]
-    return [
+    where = {"periode": period, "doelgroep": "verdeelafspraak"}
+    model = data.values("taakstelling", **where)[gemeente]
+    actual = data.values("realisatie", **where)[gemeente]
+    difference = data.values("saldo", **where)[gemeente]
+    own, everywhere = _own_households(data, gemeente)
+    away = destinations(data, gemeente)
+    away = away[away["Gehuisvest in"] != name]
+    messages = [
         f"In {period} kregen {fmt_int(lettings[gemeente])} huishoudens uit aandachtsgroepen een "
-        f"sociale huurwoning in {name}: {fmt_percent(part)} "
-        f"van alle verhuringen aan aandachtsgroepen in {data.region.naam}.",
-        f"In {last} ging {fmt_percent(share[gemeente])} van de mutaties in {name} naar "
-        f"aandachtsgroepen die meetellen voor de grens: {position} de "
-        f"{fmt_percent(limit, 0)} (regio: {fmt_percent(share[data.region.naam])}).",
-        f"Het aandeel van {name} in de regionale verdeelsleutel is gemiddeld "
-        f"{fmt_percent(key)}. Volgens het verdeelmodel is de taakstelling over {period} "
-        f"{fmt_int(task)} huishoudens met een verdeelafspraak; gerealiseerd zijn er "
-        f"{fmt_int(real)} ({'+' if balance > 0 else ''}{fmt_int(balance)}).",
+        f"sociale huurwoning in {name}, van de {fmt_int(lettings[region])} in heel {region}.",
+        f"In {last} ging {fmt_percent(share[gemeente])} van de vrijgekomen sociale huurwoningen "
+        f"in {name} naar aandachtsgroepen die meetellen voor de grens: "
+        f"{'boven' if share[gemeente] > limit else 'binnen'} de grens van "
+        f"{fmt_percent(limit, 0)} (regio: {fmt_percent(share[region])}).",
+        f"Van de {fmt_int(everywhere)} huishoudens uit aandachtsgroepen uit {name} die in "
+        f"{period} in de regio een woning kregen, kregen er {fmt_int(own)} een woning in "
+        f"{name} zelf.",
     ]
+    if len(away):
+        top = away.iloc[0]
+        messages.append(f"{fmt_percent(top['Aandeel'], 0)} van de huishoudens uit {name} vond "
+                        f"een woning in {top['Gehuisvest in']}.")
+    more = "meer" if difference > 0 else "minder"
+    messages.append(
+        f"Volgens het verdeelmodel had {name} over {period} {fmt_int(model)} huishoudens met "
+        f"een verdeelafspraak gehuisvest; werkelijk waren het er {fmt_int(actual)}: "
+        + (f"{fmt_int(abs(difference))} {more} dan haar deel." if difference else
+           "precies haar deel."))
+    return messages
 
 
-def programme_text(data: ReportData, gemeente: str) -> str:
-    """A paragraph for the volkshuisvestingsprogramma and the regional part of the HVO."""
-    name, period = data.gemeente_name(gemeente), data.period
-    key = data.values("sleutelaandeel", periode=data.last_year,
-                      doelgroep="verdeelafspraak")[gemeente]
-    task = data.values("taakstelling", periode=data.last_year,
-                       doelgroep="verdeelafspraak")[gemeente]
+def programme_block(data: ReportData, gemeente: str) -> str:
+    """A text block for chapter 6 of the volkshuisvestingsprogramma, to be taken over as is."""
+    name, region, period, last = (data.gemeente_name(gemeente), data.region.naam, data.period,
+                                  data.last_year)
+    key = data.values("sleutelaandeel", periode=last, doelgroep="verdeelafspraak")[gemeente]
+    where = {"periode": period, "doelgroep": "verdeelafspraak"}
+    model = data.values("taakstelling", **where)[gemeente]
+    actual = data.values("realisatie", **where)[gemeente]
+    share = data.values(LIMIT_INDICATOR, periode=last)[gemeente]
+    own = data.values("aandeel_eigen_herkomst", periode=period,
+                      doelgroep="aandachtsgroepen")[gemeente]
     limit = fmt_percent(limit_percent(data), 0)
     return (
-        f"{name} werkt met de gemeenten in {data.region.naam} aan een evenwichtige verdeling "
-        "van de huisvesting van aandachtsgroepen volgens de leidende principes "
-        "*herkomstgemeente, tenzij*, *kansrijke woonstart* en ten hoogste "
-        f"{limit} van de vrijkomende sociale huurwoningen voor aandachtsgroepen. "
-        f"Het aandeel van {name} in de regionale verdeelsleutel was in {data.last_year} "
-        f"{fmt_percent(100 * key)}; dat kwam overeen met een taakstelling van "
-        f"{fmt_int(task)} huishoudens met een verdeelafspraak in dat jaar. De cijfers over "
-        f"{period} in deze bijlage zijn dezelfde als in de regionale analyse en in de "
-        "bijgeleverde data; de gemeente kan ze overnemen in hoofdstuk 6 van haar "
-        "volkshuisvestingsprogramma en in het regionale deel van de huisvestingsverordening."
-    )
+        f"{name} werkt met de andere gemeenten in {region} aan een evenwichtige verdeling van "
+        "de huisvesting van aandachtsgroepen, volgens de regionale leidende principes "
+        f"*herkomstgemeente, tenzij*, *kansrijke woonstart* en ten hoogste {limit} van de "
+        "vrijkomende sociale huurwoningen voor aandachtsgroepen. In "
+        f"{last} ging in {name} {fmt_percent(share)} van de vrijgekomen sociale huurwoningen "
+        f"naar aandachtsgroepen die voor die grens meetellen. Over {period} kwam "
+        f"{fmt_percent(own)} van de nieuwe huurders uit aandachtsgroepen uit {name} zelf. Het "
+        f"aandeel van {name} in de regionale verdeelsleutel was in {last} {fmt_percent(key)}. "
+        f"Volgens het regionale verdeelmodel had {name} over {period} {fmt_int(model)} "
+        "huishoudens met een verdeelafspraak gehuisvest; werkelijk waren dat er "
+        f"{fmt_int(actual)}.")
+
+
+def hvo_block(data: ReportData, gemeente: str) -> str:
+    """A text block for the regional part of the huisvestingsverordening, from the settings."""
+    name, region = data.gemeente_name(gemeente), data.region.naam
+    config = data.model_config
+    categories = names([codes.in_sentence(c) for c in codes.labels("urgentiecategorieen").values()])
+    pool = names([codes.in_sentence(codes.labels("doelgroepen")[d])
+                  for d in config.pool_doelgroepen])
+    return (
+        f"De gemeenten in {region} verlenen urgentie in dezelfde categorieën: {categories}. "
+        f"Huishoudens uit deze categorieën worden gehuisvest in de gemeente waar zij vandaan "
+        f"komen, tenzij er een reden is om hen elders te huisvesten; voor {pool} geldt dat "
+        "altijd, zij worden via een regionale verdeling gehuisvest. Ten hoogste "
+        f"{fmt_percent(limit_percent(data), 0)} van de sociale huurwoningen die in {name} "
+        "vrijkomen, wordt toegewezen aan aandachtsgroepen. De verdeling van de huishoudens over "
+        f"de gemeenten volgt de regionale verdeelafspraak van {region}.")

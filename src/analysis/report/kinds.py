@@ -27,14 +27,10 @@ class Parameter:
     name: Callable[[str], str]  # how readers see a value
 
 
-def _doelgroepen(_region: RegionConfig) -> tuple[str, ...]:
-    return tuple(code for code in codes.codes("doelgroepen") if code != "geen")
-
-
 PARAMETERS = {
     "gemeente": Parameter(values=lambda region: region.gemeenten,
                           name=lambda code: codes.labels("gemeenten")[code]),
-    "doelgroep": Parameter(values=_doelgroepen,
+    "doelgroep": Parameter(values=lambda _region: codes.aandachtsgroepen(),
                            name=lambda code: codes.labels("doelgroepen")[code]),
 }
 

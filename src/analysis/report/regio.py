@@ -1,6 +1,9 @@
-"""Content of the regional annual analysis: tables, chart data and generated text."""
+"""Content of the regional annual analysis: key messages for the Bestuurlijke Tafel, tables,
+chart data and signals, all read from the indicator table."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -8,12 +11,29 @@ from analysis import codes
 from analysis.report.data import ReportData
 from analysis.report.shared import (
     LIMIT_INDICATOR,
-    MIN_WIJK_LETTINGS,
+    MODEL_READING,
+    concentrated_wijken,
     limit_percent,
+    names,
     origin_matrix,
+    origin_name,
     wijk_table,
 )
 from analysis.tables import fmt_decimal, fmt_int, fmt_percent
+
+SEVERITY = {"hoog": 0, "midden": 1, "laag": 2}  # rank of a signal
+
+
+@dataclass(frozen=True)
+class Signal:
+    severity: str  # hoog, midden, laag
+    text: str  # what the figures show, with the figure
+    rule: str  # the rule that raised it, with its threshold from the settings
+    size: float = 0.0  # within a severity: larger first
+
+    @property
+    def rank(self) -> tuple[int, float]:
+        return SEVERITY[self.severity], -self.size
 
 
 def gemeenten_over_limit(data: ReportData, periode: str) -> list[str]:
@@ -21,66 +41,169 @@ def gemeenten_over_limit(data: ReportData, periode: str) -> list[str]:
     return [code for code, share in shares.items() if share > limit_percent(data)]
 
 
-def key_messages(data: ReportData) -> list[str]:
-    """The summary's key messages, each a sentence with figures from the indicator table."""
-    region, period, last = data.region.naam, data.period, data.last_year
-    lettings = data.values("verhuringen", periode=period)[region]
-    priority = data.values("verhuringen", periode=period, doelgroep="aandachtsgroepen")[region]
-    share = data.values(LIMIT_INDICATOR, periode=period)[region]
-    over = gemeenten_over_limit(data, last)
-    limit = fmt_percent(limit_percent(data), 0)
-    messages = [
-        f"In {period} verhuurden de corporaties in {region} {fmt_int(lettings)} sociale "
-        f"huurwoningen, waarvan {fmt_int(priority)} ({fmt_percent(100 * priority / lettings)}) "
-        "aan huishoudens uit een aandachtsgroep.",
-        f"Van de vrijgekomen woningen ging {fmt_percent(share)} naar aandachtsgroepen die "
-        f"meetellen voor de grens van {limit}.",
-    ]
-    if over:
-        shares = data.values(LIMIT_INDICATOR, periode=last)
-        details = ", ".join(f"{data.gemeente_name(g)} {fmt_percent(shares[g])}" for g in over)
-        where = "één gemeente" if len(over) == 1 else f"{len(over)} gemeenten"
-        messages.append(f"In {last} lag het aandeel boven de {limit}-grens in {where}: "
-                        f"{details}.")
-    else:
-        messages.append(f"In {last} bleef elke gemeente onder de {limit}-grens.")
-    saldo = data.values("saldo", periode=period, doelgroep="verdeelafspraak",
+def _gemeenten(data: ReportData, codes_: list[str]) -> str:
+    return names([data.gemeente_name(g) for g in codes_])
+
+
+def model_differences(data: ReportData) -> pd.Series:
+    """Per gemeente over the period: werkelijke verdeling min verdeling volgens het model."""
+    return data.values("saldo", periode=data.period, doelgroep="verdeelafspraak",
+                       gebiedsniveau="gemeente")
+
+
+def _limit_signals(data: ReportData) -> list[Signal]:
+    last, limit = data.last_year, limit_percent(data)
+    shares = data.values(LIMIT_INDICATOR, periode=last, gebiedsniveau="gemeente")
+    rule = (f"aandeel van de mutaties naar aandachtsgroepen in {last} boven de grens van "
+            f"{fmt_percent(limit, 0)}")
+    return [Signal("hoog", f"{data.gemeente_name(code)}: {fmt_percent(share)} van de mutaties "
+                           f"in {last} ging naar aandachtsgroepen.", rule, share - limit)
+            for code, share in shares.items() if share > limit]
+
+
+def _distribution_signals(data: ReportData) -> list[Signal]:
+    settings = data.region.signalen
+    model = data.values("taakstelling", periode=data.period, doelgroep="verdeelafspraak",
                         gebiedsniveau="gemeente")
-    most, least = saldo.idxmax(), saldo.idxmin()
+    rule = (f"werkelijke verdeling wijkt over {data.period} minstens "
+            f"{fmt_percent(100 * settings.verschil_relatief, 0)} en minstens "
+            f"{fmt_int(settings.verschil_minimaal)} huishoudens af van de verdeling volgens het "
+            "model")
+    out = []
+    for code, difference in model_differences(data).items():
+        if (abs(difference) >= settings.verschil_relatief * model[code]
+                and abs(difference) >= settings.verschil_minimaal):
+            more = "meer" if difference > 0 else "minder"
+            out.append(Signal(
+                "midden", f"{data.gemeente_name(code)} huisvestte {fmt_int(abs(difference))} "
+                          f"huishoudens {more} dan haar deel volgens het verdeelmodel "
+                          f"({fmt_int(model[code])}).", rule, abs(difference)))
+    return out
+
+
+def _housing_task_signals(data: ReportData) -> list[Signal]:
+    threshold = data.region.signalen.woonopgave_minimaal
+    horizon = data.rows("voortgang_met_harde_plannen", gebiedsniveau="regio")
+    labels, units = codes.labels("doelgroepen"), codes.labels("eenheden")
+    return [
+        Signal("midden", f"Woonopgave {codes.in_sentence(labels[row.doelgroep])} "
+                         f"({units[row.categorie].lower()}): opgeleverd en harde plannen dekken "
+                         f"{fmt_percent(row.waarde)} van de opgave tot en met "
+                         f"{row.periode[-4:]}.",
+               f"opgeleverd plus harde plannen onder {fmt_percent(threshold, 0)} van de opgave",
+               threshold - row.waarde)
+        for row in horizon.itertuples() if row.waarde < threshold]
+
+
+def _wijk_signals(data: ReportData) -> list[Signal]:
+    settings = data.region.signalen
+    wijken = concentrated_wijken(data)
+    if wijken.empty:
+        return []
+    factor = fmt_decimal(settings.wijk_concentratie)
+    return [Signal(
+        "laag", f"Kansrijke woonstart: in {fmt_int(len(wijken))} "
+                f"{'wijk' if len(wijken) == 1 else 'wijken'} is het aandeel aandachtsgroepen "
+                f"onder de nieuwe huurders minstens {factor} keer zo hoog als in de eigen "
+                "gemeente.",
+        f"concentratie-index van een wijk minstens {factor}, in wijken met minstens "
+        f"{fmt_int(settings.wijk_minimaal_verhuringen)} verhuringen over {data.period}",
+        len(wijken))]
+
+
+def signals(data: ReportData) -> list[Signal]:
+    """Every signal the rules raise, ranked: severity first, then size."""
+    found = [*_limit_signals(data), *_distribution_signals(data),
+             *_housing_task_signals(data), *_wijk_signals(data)]
+    return sorted(found, key=lambda s: s.rank)
+
+
+def signals_table(data: ReportData) -> pd.DataFrame:
+    ranked = signals(data)
+    return pd.DataFrame({"Ernst": [s.severity for s in ranked],
+                         "Signaal": [s.text for s in ranked],
+                         "Regel": [s.rule[0].upper() + s.rule[1:] + "." for s in ranked]})
+
+
+def key_messages(data: ReportData) -> list[str]:
+    """Three to five key messages for the Bestuurlijke Tafel, most urgent first: each with its
+    figure and what it asks of the Tafel."""
+    region, period, last = data.region.naam, data.period, data.last_year
+    limit = fmt_percent(limit_percent(data), 0)
+    share = data.values(LIMIT_INDICATOR, periode=last)
+    over = gemeenten_over_limit(data, last)
+    messages = []
+    if over:
+        details = names([f"{data.gemeente_name(g)} {fmt_percent(share[g])}" for g in over])
+        messages.append(
+            f"**{len(over)} van de {len(data.region.gemeenten)} gemeenten boven de grens.** In "
+            f"{last} ging van de vrijgekomen sociale huurwoningen in {details} naar "
+            f"aandachtsgroepen, boven de grens van {limit} (regio: "
+            f"{fmt_percent(share[region])}). Vraag aan de Tafel: "
+            f"spreek af hoe de andere gemeenten een groter deel opvangen, zodat "
+            f"{_gemeenten(data, over)} onder de grens kan komen.")
+    else:
+        messages.append(
+            f"**Elke gemeente binnen de grens.** In {last} ging in geen enkele gemeente meer dan "
+            f"{limit} van de vrijgekomen sociale huurwoningen naar aandachtsgroepen (regio: "
+            f"{fmt_percent(share[region])}). Vraag aan de Tafel: geen bijsturing op de grens "
+            "nodig.")
+    differences = model_differences(data)
+    most, least = differences.idxmax(), differences.idxmin()
     messages.append(
-        f"Volgens het verdeelmodel huisvestte {data.gemeente_name(most)} in {period} "
-        f"{fmt_int(saldo[most])} huishoudens meer dan haar deel, "
-        f"{data.gemeente_name(least)} {fmt_int(-saldo[least])} minder: de opgave is ongelijk "
-        "verdeeld.")
+        f"**De opvang is ongelijk verdeeld.** Over {period} huisvestte "
+        f"{data.gemeente_name(most)} {fmt_int(differences[most])} huishoudens met een "
+        f"verdeelafspraak meer dan haar deel volgens het verdeelmodel, "
+        f"{data.gemeente_name(least)} {fmt_int(-differences[least])} minder. Vraag aan de "
+        "Tafel: stel de verdeelsleutel vast en spreek af hoe gemeenten die minder dan hun deel "
+        "huisvestten dat inhalen.")
+    behind = _housing_task_signals(data)
+    if behind:
+        groups = data.rows("voortgang_met_harde_plannen", gebiedsniveau="regio")
+        groups = groups[groups["waarde"] < data.region.signalen.woonopgave_minimaal]
+        labels = codes.labels("doelgroepen")
+        listed = names([codes.in_sentence(labels[d]) for d in codes.aandachtsgroepen()
+                        if d in set(groups["doelgroep"])])
+        messages.append(
+            f"**De woonopgave blijft achter voor {fmt_int(len(behind))} "
+            f"{'doelgroep' if len(behind) == 1 else 'doelgroepen'}.** Voor {listed} dekken "
+            "opgeleverde woningen en harde plannen minder dan "
+            f"{fmt_percent(data.region.signalen.woonopgave_minimaal, 0)} van de opgave. Vraag "
+            "aan de Tafel: vraag de gemeenten en corporaties om extra plannen voor deze groepen.")
+    wijken = concentrated_wijken(data)
+    if len(wijken):
+        messages.append(
+            f"**Kansrijke woonstart staat onder druk in {fmt_int(len(wijken))} "
+            f"{'wijk' if len(wijken) == 1 else 'wijken'}.** Daar is het aandeel "
+            "aandachtsgroepen onder de nieuwe huurders minstens "
+            f"{fmt_decimal(data.region.signalen.wijk_concentratie)} keer zo hoog als in de "
+            "eigen gemeente. Vraag aan de Tafel: vraag de gemeenten om bij toewijzing en "
+            "nieuwbouw te spreiden.")
     own = data.values("aandeel_eigen_herkomst", periode=period, doelgroep="aandachtsgroepen")
-    messages.append(f"{fmt_percent(own[region])} van de huishoudens uit aandachtsgroepen kwam uit "
-                    "de gemeente waar zij een woning kregen (herkomstgemeente, tenzij).")
-    shortfall = int(data.model.regio["tekort"].sum())
     messages.append(
-        f"Binnen de {limit}-grens was er in elk jaar genoeg ruimte voor de doelgroepen met een "
-        "verdeelafspraak." if shortfall == 0 else
-        f"Binnen de {limit}-grens was er over de periode geen plaats voor {fmt_int(shortfall)} "
-        "huishoudens met een verdeelafspraak: een regionaal tekort.")
-    return messages
+        f"**Herkomstgemeente, tenzij.** {fmt_percent(own[region])} van de huishoudens uit "
+        f"aandachtsgroepen met een bekende herkomst kreeg in {period} een woning in de eigen "
+        "gemeente. Vraag aan de Tafel: ter kennisname.")
+    return messages[:5]
 
 
 def overview_table(data: ReportData) -> pd.DataFrame:
-    """The task at a glance, per gemeente and for the region, last year."""
+    """The task at a glance, per gemeente and for the region, in the last year; every column a
+    teller, noemer or waarde of one indicator row."""
     last = data.last_year
-    year = int(last)
-    cbs = data.processed.cbs.astype({"gemeente": str})
-    stock = data.processed.voorraad.astype({"gemeente": str})
-    cbs, stock = cbs[cbs["jaar"] == year].set_index("gemeente"), stock[stock["jaar"] == year
-                                                                         ].set_index("gemeente")
+
+    def part(indicator: str, column: str, **where: str) -> pd.Series:
+        return data.values(indicator, periode=last, column=column, **where)
+
     frame = pd.DataFrame({
-        "Huishoudens": cbs["huishoudens"],
-        "Sociale huurvoorraad": stock["sociale_huurvoorraad"],
-        "Mutaties": stock["mutaties"],
-    }).reindex(list(data.region.gemeenten))
-    frame.loc[data.region.naam] = frame.sum()
-    frame["Verhuringen aandachtsgroepen"] = data.values(
-        "verhuringen", periode=last, doelgroep="aandachtsgroepen")
-    frame["Aandeel mutaties (grens)"] = data.values(LIMIT_INDICATOR, periode=last)
+        "Huishoudens": part("instroom_per_1000_huishoudens", "noemer"),
+        "Sociale huurvoorraad": part("instroom_per_100_sociale_huurwoningen", "noemer"),
+        "Mutaties": part(LIMIT_INDICATOR, "noemer"),
+        "Verhuringen die meetellen voor de grens": part(LIMIT_INDICATOR, "teller"),
+        "Aandeel mutaties (grens)": part(LIMIT_INDICATOR, "waarde"),
+    })
+    counts = list(frame.columns[:-1])
+    frame[counts] = frame[counts].round().astype("Int64")
     return data.named(frame).rename_axis("Gemeente").reset_index()
 
 
@@ -89,9 +212,16 @@ def limit_table(data: ReportData) -> pd.DataFrame:
     columns = {jaar: data.values(LIMIT_INDICATOR, periode=str(jaar)) for jaar in data.region.jaren}
     frame = pd.DataFrame(columns)
     frame.columns = [str(c) for c in frame.columns]
-    frame[f"{data.period} zonder statushouders"] = data.values(
+    frame[f"{data.period.replace('-', '–')} zonder statushouders"] = data.values(
         "aandeel_mutaties_aandachtsgroepen_zonder_statushouders", periode=data.period)
     return data.named(frame).rename_axis("Gemeente").reset_index()
+
+
+def limit_by_year(data: ReportData) -> pd.DataFrame:
+    """For the chart: gemeenten (and the region) × years, the share under the limit."""
+    frame = pd.DataFrame({str(jaar): data.values(LIMIT_INDICATOR, periode=str(jaar))
+                          for jaar in data.region.jaren})
+    return data.named(frame)
 
 
 def inflow_by_group(data: ReportData) -> pd.DataFrame:
@@ -99,9 +229,7 @@ def inflow_by_group(data: ReportData) -> pd.DataFrame:
     the lowest rate per 1.000 households over the period: how uneven each group is spread."""
     labels = codes.labels("doelgroepen")
     rows = []
-    for doelgroep in codes.codes("doelgroepen"):
-        if doelgroep == "geen":
-            continue
+    for doelgroep in codes.aandachtsgroepen():
         rate = data.values("instroom_per_1000_huishoudens", periode=data.period,
                            doelgroep=doelgroep)
         per_gemeente = rate.drop(data.region.naam)
@@ -115,6 +243,55 @@ def inflow_by_group(data: ReportData) -> pd.DataFrame:
             "Laagste": f"{data.short_name(low)} ({fmt_decimal(per_gemeente[low])})",
         })
     return pd.DataFrame(rows)
+
+
+LARGEST_GROUPS = 6  # lines in the inflow chart; the rest is one line (the palette has 8)
+
+
+def inflow_by_year(data: ReportData) -> pd.DataFrame:
+    """For the chart: years × the largest doelgroepen over the period, plus the other
+    aandachtsgroepen together, lettings in the region."""
+    labels = codes.labels("doelgroepen")
+    years = [str(j) for j in data.region.jaren]
+
+    def per_year(doelgroep: str) -> pd.Series:
+        return pd.Series({y: data.values("verhuringen", periode=y, doelgroep=doelgroep)
+                          [data.region.naam] for y in years})
+
+    totals = {d: data.values("verhuringen", periode=data.period, doelgroep=d)[data.region.naam]
+              for d in codes.aandachtsgroepen()}
+    largest = sorted(totals, key=totals.get, reverse=True)[:LARGEST_GROUPS]
+    frame = pd.DataFrame({labels[d]: per_year(d) for d in largest})
+    frame["Overige aandachtsgroepen"] = per_year("aandachtsgroepen") - frame.sum(axis=1)
+    return frame
+
+
+def routes_table(data: ReportData) -> pd.DataFrame:
+    """Lettings per toewijzingsroute over the period in the region: all, and to aandachtsgroepen."""
+    labels = codes.labels("toewijzingsroutes")
+
+    def counts(doelgroep: str) -> pd.Series:
+        rows = data.rows("verhuringen_route", periode=data.period, doelgroep=doelgroep,
+                         gebied=data.region.naam)
+        return rows.set_index("categorie")["waarde"]
+
+    frame = pd.DataFrame({"Alle verhuringen": counts("alle"),
+                          "Aan aandachtsgroepen": counts("aandachtsgroepen")})
+    frame = frame.reindex(codes.codes("toewijzingsroutes")).fillna(0).astype(int)
+    frame.index = [labels[c] for c in frame.index]
+    return frame.rename_axis("Toewijzingsroute").reset_index()
+
+
+def urgency_table(data: ReportData) -> pd.DataFrame:
+    """Lettings with an urgency statement per gemeente (rows, and the region) and
+    urgentiecategorie (columns) over the period."""
+    labels = codes.labels("urgentiecategorieen")
+    matrix = data.matrix("verhuringen_urgentie", periode=data.period, doelgroep="alle",
+                         gebiedsniveau=None)
+    matrix = matrix.reindex(index=codes.codes("urgentiecategorieen"),
+                            columns=[*data.region.gemeenten, data.region.naam]).fillna(0).T
+    matrix.columns = [labels[c] for c in matrix.columns]
+    return data.named(matrix.astype(int)).rename_axis("Gemeente").reset_index()
 
 
 def origin_summary(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
@@ -134,17 +311,44 @@ def origin_summary(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.
     return data.named(frame.astype(int)).rename_axis("Gemeente van de woning").reset_index()
 
 
+def origin_matrix_table(data: ReportData) -> pd.DataFrame:
+    """The full herkomst → bestemming matrix of the aandachtsgroepen over the period: origins
+    as rows, the gemeente of the home as columns (short names), the region in the last column."""
+    matrix = origin_matrix(data)
+    regional = data.rows("herkomst_bestemming", periode=data.period, doelgroep="aandachtsgroepen",
+                         gebiedsniveau="regio").set_index("categorie")["waarde"]
+    matrix[data.region.naam] = regional.reindex(matrix.index).fillna(0)
+    matrix.columns = [data.short_name(g) for g in matrix.columns]
+    matrix.index = [origin_name(data, o) for o in matrix.index]
+    return matrix.astype(int).rename_axis("Herkomst").reset_index()
+
+
 def model_table(data: ReportData) -> pd.DataFrame:
-    """The verdeelmodel over the whole period per gemeente: key, task, realisation, saldo."""
-    period = data.period
+    """The verdeelmodel over the whole period per gemeente: key share, the distribution by the
+    model, the actual distribution and the difference."""
+    where = {"periode": data.period, "doelgroep": "verdeelafspraak"}
     frame = pd.DataFrame({
-        "Sleutelaandeel": data.values("sleutelaandeel", periode=period,
-                                      doelgroep="verdeelafspraak"),
-        "Taakstelling": data.values("taakstelling", periode=period, doelgroep="verdeelafspraak"),
-        "Realisatie": data.values("realisatie", periode=period, doelgroep="verdeelafspraak"),
-        "Saldo": data.values("saldo", periode=period, doelgroep="verdeelafspraak"),
+        "Sleutelaandeel": data.values("sleutelaandeel", **where),
+        "Volgens het model": data.values("taakstelling", **where),
+        "Werkelijk": data.values("realisatie", **where),
+        "Verschil": data.values("saldo", **where),
     })
     return data.named(frame).rename_axis("Gemeente").reset_index()
+
+
+MODEL_TABLE_FORMATS = {"Sleutelaandeel": "procent", "Volgens het model": "huishoudens",
+                       "Werkelijk": "huishoudens", "Verschil": "huishoudens"}
+
+
+def model_text(data: ReportData) -> str:
+    shortfall = int(data.model.regio["tekort"].sum())
+    capacity = (f"Binnen de grens van {fmt_percent(limit_percent(data), 0)} had elke gemeente "
+                "samen met de andere genoeg ruimte voor de huishoudens met een verdeelafspraak: "
+                "het model laat geen regionaal tekort zien." if shortfall == 0 else
+                f"Binnen de grens van {fmt_percent(limit_percent(data), 0)} was er over de "
+                f"periode regionaal geen plaats voor {fmt_int(shortfall)} huishoudens met een "
+                "verdeelafspraak: een regionaal tekort.")
+    return f"{MODEL_READING} {capacity}"
 
 
 def tracks_table(data: ReportData) -> pd.DataFrame:
@@ -158,50 +362,6 @@ def tracks_table(data: ReportData) -> pd.DataFrame:
     })
 
 
-def signals(data: ReportData) -> list[str]:
-    """Monitoring signals: where the figures ask for attention from the Bestuurlijke Tafel."""
-    last, period = data.last_year, data.period
-    limit = limit_percent(data)
-    out = []
-    shares = data.values(LIMIT_INDICATOR, periode=last, gebiedsniveau="gemeente")
-    for code, share in shares.items():
-        if share > limit:
-            out.append(f"{data.gemeente_name(code)}: {fmt_percent(share)} van de mutaties in "
-                       f"{last} naar aandachtsgroepen, boven de grens van "
-                       f"{fmt_percent(limit, 0)}.")
-    saldo = data.values("saldo", periode=period, doelgroep="verdeelafspraak",
-                        gebiedsniveau="gemeente")
-    task = data.values("taakstelling", periode=period, doelgroep="verdeelafspraak",
-                       gebiedsniveau="gemeente")
-    for code in saldo.index:
-        if task[code] and abs(saldo[code]) / task[code] >= 0.25:
-            more = "meer" if saldo[code] > 0 else "minder"
-            out.append(f"{data.gemeente_name(code)}: realisatie {fmt_int(abs(saldo[code]))} "
-                       f"huishoudens {more} dan de taakstelling ({fmt_int(task[code])}) in "
-                       f"{period}.")
-    horizon = data.rows("voortgang_met_harde_plannen", gebiedsniveau="regio")
-    behind = horizon[horizon["waarde"] < 50]
-    labels = codes.labels("doelgroepen")
-    for row in behind.itertuples():
-        out.append(f"Woonopgave {labels[row.doelgroep].lower()}: opgeleverd en harde plannen "
-                   f"dekken {fmt_percent(row.waarde)} van de opgave tot en met "
-                   f"{row.periode[-4:]}.")
-    concentrated = concentrated_wijken(data)
-    if len(concentrated):
-        out.append(f"Kansrijke woonstart: in {len(concentrated)} wijk(en) is het aandeel "
-                   "aandachtsgroepen onder de nieuwe huurders minstens anderhalf keer zo hoog "
-                   "als in de eigen gemeente.")
-    return out
-
-
-def concentrated_wijken(data: ReportData, threshold: float = 1.5) -> pd.DataFrame:
-    """Wijken whose share of priority groups is at least `threshold` × their gemeente's share
-    over the period, with enough lettings to mean something."""
-    wijken = wijk_table(data)
-    return wijken[(wijken["waarde"] >= threshold)
-                  & (wijken["noemer_aandeel"] >= MIN_WIJK_LETTINGS)]
-
-
 def flow_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
     """Origin gemeente (index) → destination gemeente (columns) over the period, CBS codes,
     for the flow map (origins outside the region have no place on it)."""
@@ -212,5 +372,4 @@ def flow_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.Dat
 def wijk_concentration(data: ReportData) -> pd.Series:
     """Concentration index per wijk over the period, only where enough lettings make it
     meaningful (others stay empty on the map)."""
-    wijken = wijk_table(data)
-    return wijken[wijken["noemer_aandeel"] >= MIN_WIJK_LETTINGS].set_index("gebied")["waarde"]
+    return wijk_table(data).set_index("gebied")["waarde"]

@@ -9,13 +9,29 @@ from analysis import codes
 from analysis.report.data import ReportData
 
 LIMIT_INDICATOR = "aandeel_mutaties_aandachtsgroepen"
-MIN_WIJK_LETTINGS = 20  # below this a wijk share is too uncertain to show or signal
 ORIGINS_OUTSIDE = {"buiten_regio": "Buiten de regio", "buitenland": "Buitenland",
                    "onbekend": "Onbekend"}
 
 
+# The model's reading, said wherever its figures appear (see DESIGN: the model's two readings).
+MODEL_READING = (
+    "Het verdeelmodel is hier achteraf toegepast: het verdeelt de huishoudens die werkelijk een "
+    "woning kregen volgens de afgesproken principes. Het regiototaal van de verdeling volgens het "
+    "model is daarom gelijk aan de werkelijke verdeling; het verschil per gemeente laat zien welke "
+    "gemeente meer of minder dan haar deel huisvestte, niet een tekort.")
+
+
 def limit_percent(data: ReportData) -> float:
     return 100 * data.model_config.mutatiegrens
+
+
+def names(items: list[str], last: str = "en") -> str:
+    """'Delft', 'Delft en Westland', 'Delft, Rijswijk en Westland' (or 'of' as `last`)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def min_wijk_lettings(data: ReportData) -> int:
+    return data.region.signalen.wijk_minimaal_verhuringen
 
 
 def _by_doelgroep(frame: pd.DataFrame) -> pd.DataFrame:
@@ -27,7 +43,9 @@ def _by_doelgroep(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def housing_task_table(data: ReportData, gemeente: str | None = None) -> pd.DataFrame:
-    """Progress of the housing task per doelgroep (and unit) for the region or one gemeente."""
+    """Progress of the housing task per doelgroep (and unit) for the region or one gemeente:
+    the task and deliveries in the monitor period, and the task over the plan horizon with
+    what is delivered, being built or firmly planned."""
     gebied = gemeente or data.region.naam
 
     def pick(indicator: str, **where: str) -> pd.DataFrame:
@@ -35,31 +53,50 @@ def housing_task_table(data: ReportData, gemeente: str | None = None) -> pd.Data
 
     delivered = pick("voortgang_opgeleverd", periode=data.period)
     horizon = pick("voortgang_met_harde_plannen")  # one period: the whole plan horizon
+    plan_period = horizon["periode"].iloc[0].replace("-", "–") if len(horizon) else ""
+    period = data.period.replace("-", "–")
     frame = pd.DataFrame({
-        "Opgave monitorperiode": delivered["noemer"],
+        f"Opgave {period}": delivered["noemer"],
         "Opgeleverd": delivered["teller"],
-        "Opgeleverd (% opgave)": delivered["waarde"],
-        "Opgave planperiode": horizon["noemer"],
-        "Opgeleverd + hard (% opgave)": horizon["waarde"],
+        "Opgeleverd (%)": delivered["waarde"],
+        f"Opgave {plan_period}": horizon["noemer"],
+        "Met harde plannen (%)": horizon["waarde"],
     })
+    counts = [f"Opgave {period}", "Opgeleverd", f"Opgave {plan_period}"]
+    frame[counts] = frame[counts].round().astype("Int64")  # homes and places are whole
     return _by_doelgroep(frame).rename_axis("Doelgroep (eenheid)").reset_index()
+
+
+HOUSING_TASK_FORMATS = {"Opgeleverd (%)": "procent", "Met harde plannen (%)": "procent"}
+
+
+def groups_without_task(data: ReportData, gemeente: str | None = None) -> str:
+    """One sentence naming the aandachtsgroepen for which PPM records no task (they are not in
+    the housing-task table and chart), or '' when every group has one."""
+    gebied = gemeente or data.region.naam
+    with_task = set(data.rows("voortgang_met_harde_plannen", gebied=gebied)["doelgroep"])
+    labels = codes.labels("doelgroepen")
+    missing = [codes.in_sentence(labels[d]) for d in codes.aandachtsgroepen()
+               if d not in with_task]
+    if not missing:
+        return ""
+    return (f"Voor {names(missing)} is in de plan- en projectmonitor geen opgave vastgelegd; "
+            "deze groepen staan daarom niet in de tabel en de grafiek.")
+
+
+PHASES = {"opgeleverd": "Opgeleverd", "in_aanbouw": "In aanbouw",
+          "harde_plancapaciteit": "Harde plancapaciteit"}
 
 
 def housing_task_phases(data: ReportData, gemeente: str | None = None) -> pd.DataFrame:
     """Per doelgroep (and unit) the phases as a percentage of the task over the plan horizon,
-    for a progress chart; the same figures as the indicator voortgang_met_harde_plannen."""
-    from analysis.indicators.woonopgave import horizon_phases
-
-    phases = horizon_phases(data.processed.ppm, data.region)
-    if gemeente is not None:
-        phases = phases[phases["gemeente"] == gemeente]
-    totals = _by_doelgroep(phases.groupby(["doelgroep", "eenheid"], sort=False)[
-        ["opgeleverd", "in_aanbouw", "harde_plancapaciteit", "opgave"]].sum())
-    # As a percentage of the task, so small groups are as readable as the large ones.
-    percent = 100 * totals.div(totals["opgave"], axis=0)
-    return percent.rename(columns={"opgeleverd": "Opgeleverd", "in_aanbouw": "In aanbouw",
-                                   "harde_plancapaciteit": "Harde plancapaciteit",
-                                   "opgave": "Opgave"})
+    for a progress chart; together they make the indicator voortgang_met_harde_plannen."""
+    gebied = gemeente or data.region.naam
+    frame = pd.DataFrame({
+        label: data.rows(f"voortgang_planperiode_{phase}", gebied=gebied)
+        .set_index(["doelgroep", "categorie"])["waarde"]
+        for phase, label in PHASES.items()})
+    return _by_doelgroep(frame).assign(Opgave=100.0)
 
 
 def origin_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
@@ -76,9 +113,18 @@ def origin_name(data: ReportData, origin: str) -> str:
 
 def wijk_table(data: ReportData) -> pd.DataFrame:
     """Per wijk over the period the concentration index (`waarde`) beside the share of priority
-    groups among its lettings (`teller_aandeel`, `noemer_aandeel`, `waarde_aandeel`)."""
+    groups among its lettings (`teller_aandeel`, `noemer_aandeel`, `waarde_aandeel`), only for
+    wijken with enough lettings to mean something (a setting)."""
     keys = ["gebied", "periode"]
     index = data.rows("concentratie_index_wijk", periode=data.period)
     share = data.rows("aandeel_aandachtsgroepen_wijk", periode=data.period)
-    return index.merge(share[[*keys, "teller", "noemer", "waarde"]], on=keys,
+    both = index.merge(share[[*keys, "teller", "noemer", "waarde"]], on=keys,
                        suffixes=("", "_aandeel"))
+    return both[both["noemer_aandeel"] >= min_wijk_lettings(data)]
+
+
+def concentrated_wijken(data: ReportData) -> pd.DataFrame:
+    """Wijken whose share of priority groups is at least the threshold in the settings times
+    their gemeente's share over the period."""
+    wijken = wijk_table(data)
+    return wijken[wijken["waarde"] >= data.region.signalen.wijk_concentratie]

@@ -1,0 +1,252 @@
+"""The documents as their readers get them: every figure right and defined once, the model said
+honestly, nothing of the tool in the text, the regional report for the Tafel and the appendix
+ready for chapter 6. Reads the demo report set built once per test run."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import docx
+import pandas as pd
+import pytest
+
+from analysis import codes
+from analysis.indicators.catalogue import catalogue
+from analysis.report import gemeente as g
+from analysis.report import regio, shared
+from analysis.report.data import load_report_data
+from analysis.tables import fmt_percent, fmt_value
+from conftest import pdf_pages
+
+NUMBER = re.compile(r"(?<![\w.,])[−-]?\d[\d.]*(?:,\d+)?%?")
+APPENDICES = {"GM0503": "delft", "GM1842": "midden-delfland", "GM0518": "s-gravenhage"}
+
+
+@pytest.fixture(scope="module")
+def reports(demo_reports):
+    return demo_reports[0]
+
+
+@pytest.fixture(scope="module")
+def data(demo_build):
+    return load_report_data(demo_build[0] / "processed")
+
+
+@pytest.fixture(scope="module")
+def texts(reports):
+    """The text of every PDF of the set, by file name."""
+    return {pdf.relative_to(reports).as_posix(): "\n".join(pdf_pages(pdf))
+            for pdf in sorted(reports.rglob("*.pdf"))
+            if pdf.parent.name != "doelgroepen" or pdf.stem in ("doelgroep-ouderen",
+                                                                 "doelgroep-uitstroom-ggz")}
+
+
+def _published(data, gebieden: set[str]) -> set[str]:
+    """Every value of the indicator table for these areas, as the documents write it."""
+    units = {i.id: i.eenheid for i in catalogue().values()}
+    rows = data.indicators[data.indicators["gebied"].isin(gebieden)]
+    return {fmt_value(row.waarde, units[row.indicator]) for row in rows.itertuples()}
+
+
+def _quoted_blocks(path) -> list[str]:
+    """The paragraphs of the ready-to-paste text blocks (Pandoc writes them as Block Text)."""
+    document = docx.Document(path)
+    return [p.text for p in document.paragraphs if p.style.name == "Block Text"]
+
+
+@pytest.mark.parametrize("gemeente", list(APPENDICES))
+def test_every_number_in_the_text_blocks_is_an_exported_value(reports, data, gemeente):
+    blocks = _quoted_blocks(reports / f"gemeenten/bijlage-{APPENDICES[gemeente]}.docx")
+    assert len(blocks) == 2
+    allowed = _published(data, {gemeente, data.region.naam})
+    allowed |= {str(j) for j in data.region.jaren} | {data.period}
+    for block in blocks:
+        for number in NUMBER.findall(block):
+            assert number in allowed, f"{number} in: {block}"
+    key = data.values("sleutelaandeel", periode=data.last_year,
+                      doelgroep="verdeelafspraak")[gemeente]
+    assert f"verdeelsleutel was in {data.last_year} {fmt_value(key, 'procent')}" in blocks[0]
+    assert 0 < key < 100
+
+
+@pytest.mark.parametrize("gemeente", list(APPENDICES))
+def test_every_number_in_the_key_messages_is_an_exported_value(data, gemeente):
+    allowed = _published(data, {gemeente, data.region.naam})
+    allowed |= {str(j) for j in data.region.jaren} | {data.period}
+    allowed |= {fmt_percent(v, 0) for v in
+                data.rows("aandeel_bestemming", categorie=gemeente)["waarde"]}
+    allowed |= {fmt_value(v, "verhuringen") for v in
+                data.rows("herkomst_bestemming", categorie=gemeente)["waarde"]}
+    for message in g.key_messages(data, gemeente):
+        for number in NUMBER.findall(message):
+            assert number in allowed, f"{number} in: {message}"
+
+
+def test_own_origin_is_one_indicator_everywhere(data):
+    t = data.indicators
+    own = t[t["indicator"] == "aandeel_eigen_herkomst"].set_index(
+        ["gebied", "periode", "doelgroep"])["waarde"]
+    by_origin = t[(t["indicator"] == "aandeel_herkomst") & (t["categorie"] == t["gebied"])]
+    pairs = by_origin.set_index(["gebied", "periode", "doelgroep"])["waarde"]
+    assert len(pairs) and (pairs - own.reindex(pairs.index)).abs().max() < 1e-9
+    for gemeente in data.region.gemeenten:
+        origins = g.origins(data, gemeente).set_index("Herkomst")
+        expected = data.values("aandeel_eigen_herkomst", periode=data.period,
+                               doelgroep="aandachtsgroepen")[gemeente]
+        assert origins.loc[data.gemeente_name(gemeente), "Aandeel"] == pytest.approx(expected)
+
+
+def test_destination_shares_add_up_per_origin(data):
+    rows = data.rows("aandeel_bestemming", periode=data.period, doelgroep="aandachtsgroepen")
+    assert rows.groupby("categorie")["waarde"].sum().round(6).eq(100).all()
+
+
+def test_progress_chart_phases_add_up_to_the_indicator(data):
+    phases = shared.housing_task_phases(data)
+    table = shared.housing_task_table(data).set_index("Doelgroep (eenheid)")
+    together = phases[list(shared.PHASES.values())].sum(axis=1)
+    assert (together - table.loc[together.index, "Met harde plannen (%)"]).abs().max() < 1e-9
+
+
+def test_overview_table_is_one_indicator_row_per_gemeente(data):
+    frame = regio.overview_table(data).set_index("Gemeente")
+    ratio = 100 * frame["Verhuringen die meetellen voor de grens"] / frame["Mutaties"]
+    assert (ratio - frame["Aandeel mutaties (grens)"]).abs().max() < 1e-9
+    counts = frame.drop(columns="Aandeel mutaties (grens)")
+    assert all(str(dtype) == "Int64" for dtype in counts.dtypes)
+
+
+def test_model_shares_have_one_unit(data):
+    results = data.model.resultaten
+    shares = data.rows("sleutelaandeel", gebiedsniveau="gemeente")
+    yearly = shares[shares["periode"] != data.period].set_index(["gebied", "periode"])["waarde"]
+    exported = results.assign(periode=results["jaar"].astype(str),
+                              gebied=results["gemeente"].astype(str)
+                              ).set_index(["gebied", "periode"])["sleutelaandeel"]
+    assert (yearly - exported.reindex(yearly.index)).abs().max() < 1e-9
+    assert results.groupby("jaar")["sleutelaandeel"].sum().round(6).eq(100).all()
+
+
+def test_the_model_is_said_to_be_applied_after_the_fact(texts):
+    sentence = "Het verdeelmodel is hier achteraf toegepast"
+    for name, text in texts.items():
+        if name.startswith(("regionale", "gemeenten/")):
+            flat = " ".join(text.split())
+            assert sentence in flat, name
+            for old in ("Taakstelling volgens het verdeelmodel", "Saldo realisatie"):
+                assert old not in flat, name
+
+
+FORBIDDEN = {
+    "a code identifier": re.compile(r"[a-z]_[a-z]"),
+    "a settings file": re.compile(r"\.ya?ml\b"),
+    "a command": re.compile(r"\bwoonzorg (build|geo|demo|ingest)\b"),
+    "a path": re.compile(r"(data/processed|data/raw|/work/|/tmp/|docs/)"),
+    "an internal remark": re.compile(r"onze lezing", re.I),
+}
+
+
+def test_nothing_of_the_tool_reaches_a_reader(texts, reports):
+    documents = dict(texts)
+    for path in sorted((reports / "gemeenten").glob("*.docx"))[:2]:
+        documents[path.name] = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    for name, text in documents.items():
+        text = re.sub(r"\S+\.(csv|xlsx)\b", "", text)  # the input files of the sources table
+        for what, pattern in FORBIDDEN.items():
+            found = pattern.search(text)
+            context = text[max(0, found.start() - 40):found.end() + 40] if found else ""
+            assert found is None, f"{what} in {name}: …{context}…"
+
+
+def test_one_minus_sign_one_spelling(texts):
+    for name, text in texts.items():
+        assert not re.search(r"(?<![\d\w])-\d", text), name
+        assert "ggz" not in text, name
+
+
+def test_key_messages_ask_something_of_the_tafel(data):
+    messages = regio.key_messages(data)
+    assert 3 <= len(messages) <= 5
+    assert all("Vraag aan de Tafel" in m for m in messages)
+    over = regio.gemeenten_over_limit(data, data.last_year)
+    assert bool(over) == ("boven de grens" in messages[0])
+
+
+def test_summary_agrees_with_the_tables(texts, data):
+    text = " ".join(texts["regionale-analyse.pdf"].split())
+    shares = regio.limit_table(data).set_index("Gemeente")
+    over = shares[[str(j) for j in data.region.jaren]].gt(shared.limit_percent(data)).any(
+        axis=1)
+    if over.drop(data.region.naam).any():
+        assert "elke gemeente binnen de grens" not in text.lower()
+        assert "in elk jaar genoeg ruimte" not in text
+
+
+def test_signals_are_ranked_with_their_rules_from_the_settings(data):
+    signals = regio.signals(data)
+    assert signals == sorted(signals, key=lambda s: s.rank)
+    assert all(s.rule for s in signals)
+    stricter = dataclasses.replace(data.region, signalen=dataclasses.replace(
+        data.region.signalen, verschil_relatief=0.5, verschil_minimaal=200))
+    strict = dataclasses.replace(data, region=stricter)
+    kept = [s for s in regio.signals(strict) if "verdeelmodel" in s.text]
+    assert kept and all("50%" in s.rule and "200 huishoudens" in s.rule for s in kept)
+    differences = regio.model_differences(data)
+    model = data.values("taakstelling", periode=data.period, doelgroep="verdeelafspraak")
+    flagged = {s.text.split(" huisvestte")[0] for s in kept}
+    expected = {data.gemeente_name(c) for c, d in differences.items()
+                if abs(d) >= 0.5 * model[c] and abs(d) >= 200}
+    assert flagged == expected
+
+
+def test_method_appendix_follows_the_settings(data):
+    config = dataclasses.replace(data.model_config, capaciteit_afronding="omhoog",
+                                 capaciteit_basis="mutaties")
+    text = regio_method(dataclasses.replace(data, model_config=config))
+    assert "30% van de mutaties, naar boven afgerond" in text
+    assert "naar beneden" not in text
+
+
+def regio_method(data) -> str:
+    from analysis.report import appendix
+
+    return appendix.method_text(data)
+
+
+def test_regional_report_has_the_sections_for_the_tafel(texts):
+    text = " ".join(texts["regionale-analyse.pdf"].split())
+    for part in ("Urgentie en toewijzingsroutes", "Bijlage D. Herkomst en bestemming",
+                 "Verhuringen aan aandachtsgroepen per jaar",
+                 "Aandeel mutaties naar aandachtsgroepen per gemeente en jaar",
+                 "op volgorde van ernst", "geen wettelijke grens"):
+        assert part in text, part
+
+
+def test_groups_left_out_are_named(data, texts):
+    sentence = shared.groups_without_task(data)
+    labels = codes.labels("doelgroepen")
+    tasks = set(data.rows("voortgang_met_harde_plannen", gebied=data.region.naam)["doelgroep"])
+    missing = [d for d in codes.aandachtsgroepen() if d not in tasks]
+    assert bool(sentence) == bool(missing)
+    for doelgroep in missing:
+        assert codes.in_sentence(labels[doelgroep]) in sentence
+    if sentence:
+        assert " ".join(sentence.split()) in " ".join(texts["regionale-analyse.pdf"].split())
+
+
+def test_housing_task_counts_are_whole(texts):
+    text = texts["regionale-analyse.pdf"]
+    row = next(line for line in text.splitlines() if line.strip().startswith("Ouderen (wo"))
+    counts = NUMBER.findall(row)[:2]
+    assert counts and not any(c.endswith(",0") for c in counts)
+
+
+def test_full_origin_matrix_adds_up(data):
+    matrix = regio.origin_matrix_table(data).set_index("Herkomst")
+    region = matrix.pop(data.region.naam)
+    assert (matrix.sum(axis=1) == region).all()
+    lettings = data.values("verhuringen", periode=data.period, doelgroep="aandachtsgroepen")
+    columns = pd.Series(matrix.sum().to_numpy(),
+                        index=[c for c in data.region.gemeenten])
+    assert (columns == lettings[list(data.region.gemeenten)].astype(int)).all()
