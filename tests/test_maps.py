@@ -1,16 +1,18 @@
 """Maps: classes and Dutch legends, joins on CBS code, the four map kinds on the real 2025
-boundaries and on the tile grid, static SVG through Kaleido and an HTML div that loads
-nothing."""
+boundaries and on the tile grid, print sizes, static SVG through Kaleido and an HTML div that
+loads nothing."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+import shapely
 
 from analysis.config import load_config
 from analysis.figures import html, maps, static
@@ -23,7 +25,7 @@ SHARE = pd.Series({"GM0503": 27.4, "GM0518": 33.1, "GM1916": 24.9, "GM1842": 12.
                    "GM1926": 18.8, "GM0603": 31.5, "GM0629": 9.7, "GM1783": 21.0,
                    "GM0637": 26.2})
 ATTRIBUTION = "Kaart: Kadaster / Centraal Bureau voor de Statistiek, 2025"
-TILE_NOTE = "Echte gemeentegrenzen ontbreken; haal ze op met: woonzorg geo fetch --jaar 2025"
+TILE_NOTE = "Gemeenten als vierkanten: de gemeentegrenzen waren niet beschikbaar."
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,40 @@ def legend(fig: go.Figure) -> list[str]:
     return [t.name for t in fig.data if t.showlegend is not False]
 
 
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of '#RRGGBB'."""
+    return float(srgb_linear(colour) @ [0.2126, 0.7152, 0.0722])
+
+
+def srgb_linear(colour: str) -> np.ndarray:
+    c = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1, on linear RGB.
+DEFICIENCIES = {
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+}
+
+
+def lab(rgb: np.ndarray) -> np.ndarray:
+    """CIELAB (D65) of linear RGB."""
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ np.clip(rgb, 0, 1) / [0.9505, 1, 1.089]
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def print_pt(px: float, fig: go.Figure, share: float) -> float:
+    """The printed size in points of `px` on a figure placed at `share` of the text width."""
+    return px * maps.TEXT_WIDTH_PT * share / (fig.layout.width or maps.WIDTH)
+
+
 # ---------------------------------------------------------------------------------------------
 # Classes
 # ---------------------------------------------------------------------------------------------
@@ -73,22 +109,80 @@ def legend(fig: go.Figure) -> list[str]:
 
 def test_classes_split_at_the_reference_with_dutch_labels():
     scheme = maps.classify(SHARE, "procent", reference=30)
-    assert scheme.labels == ("≤ 10,0%", "10,0% – 20,0%", "20,0% – 30,0%", "> 30,0%")
+    assert scheme.labels == ("minder dan 10%", "10% – 20%", "20% – 30%",
+                             "boven de grens van 30%")
     assert scheme.colour(30) == scheme.colours[2]  # at the limit is within it
+    assert scheme.colour(30.04) == maps.ABOVE  # above it, though shown as 30,0%
     below, above = scheme.colours[:3], scheme.colours[3:]
-    assert all(c in maps.BELOW[3] for c in below) and above == maps.ABOVE[1]
+    assert all(c in maps.BELOW[3] for c in below) and above == (maps.ABOVE,)
 
 
 def test_classes_given_and_automatic():
     assert maps.classify(SHARE, "procent", [15, 25]).labels == (
-        "≤ 15,0%", "15,0% – 25,0%", "> 25,0%")
-    assert maps.nice_bounds(pd.Series([120, 480, 950])) == [200, 400, 600, 800]
+        "minder dan 15%", "15% – 25%", "25% of meer")
+    # Round steps of 200, then the empty classes 200–400 and 600–800 merged into the one below.
+    assert maps.nice_bounds(pd.Series([120, 480, 950]), "huishoudens") == [400, 800]
     assert maps.class_labels([1000, 2500], "huishoudens") == [
-        "≤ 1.000", "1.000 – 2.500", "> 2.500"]
-    assert maps.nice_bounds(pd.Series([0, 3.0])) == [1, 2]  # no class for the lowest alone
-    assert maps.nice_bounds(pd.Series([5.0, 5.0])) == []
+        "minder dan 1.000", "1.000 – 2.500", "2.500 of meer"]
+    assert maps.nice_bounds(pd.Series([0, 2, 3.0]), "huishoudens") == [2, 3]  # 1–2 empty
+    assert maps.nice_bounds(pd.Series([5.0, 5.0]), "procent") == []
     with pytest.raises(ValueError, match="hoogstens"):
         maps.classify(SHARE, "procent", list(range(5, 40, 5)))
+
+
+def test_class_bounds_are_distinct_as_shown():
+    """The reported legend '0,1 – 0,1' twice: rates of 0,0–0,1 per 1.000 huishoudens, shown
+    with one decimal, can only be told apart at 0,1."""
+    rates = pd.Series([0.01, 0.02, 0.04, 0.06, 0.07, 0.09, 0.12, 0.14])
+    scheme = maps.classify(rates, "per 1.000 huishoudens")
+    assert scheme.labels == ("minder dan 0,1", "0,1 of meer")
+    # A value is classed as its label shows it: 0,06 reads 0,1.
+    assert scheme.colour(0.06) == scheme.colour(0.1) != scheme.colour(0.04)
+    with pytest.raises(ValueError, match="niet te schrijven met 1 decimalen"):
+        maps.classify(rates, "per 1.000 huishoudens", [0.05, 0.1])
+    with pytest.raises(ValueError, match="boven de grens is één klasse"):
+        maps.classify(SHARE, "procent", [20, 35], reference=30)
+
+
+@pytest.mark.parametrize("scale", [0.01, 0.1, 1, 30, 1000])
+@pytest.mark.parametrize("unit", ["per 1.000 huishoudens", "procent", "index", "huishoudens"])
+def test_automatic_legends_are_distinct_increasing_and_never_empty(scale, unit):
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        values = pd.Series(rng.gamma(1.5, scale, size=9))
+        scheme = maps.classify(values, unit)
+        shown = [float(b) for b in scheme.bounds]
+        assert shown == sorted(set(shown))  # increasing, no two alike
+        assert len(set(scheme.labels)) == len(scheme.labels)
+        assert not any(re.fullmatch(r"(.+) – \1", label) for label in scheme.labels)
+        labels = {scheme.labels[scheme.colours.index(scheme.colour(v))] for v in values}
+        assert labels == set(scheme.labels)  # every class holds a value
+        bounds = [maps.class_labels([b], unit)[0].removeprefix("minder dan ") for b in shown]
+        assert len(set(bounds)) == len(bounds)  # also distinct as written
+
+
+def test_limit_map_below_is_light_and_neutral_above_is_one_warm_colour(gemeenten):
+    fig = maps.choropleth(gemeenten, SHARE, indicator="aandeel_mutaties_aandachtsgroepen",
+                          reference=30)
+    assert legend(fig)[-1] == "boven de grens van 30%"
+    codes = dict(zip(gemeenten["naam"], gemeenten["code"], strict=True))
+    fills = {codes[t.text.split("<br>")[0][3:-4]]: t.fillcolor for t in area_traces(fig)}
+    above = {code for code, value in SHARE.items() if value > 30}
+    assert {fills[code] for code in above} == {maps.ABOVE}
+    below = {fills[code] for code in SHARE.index if code not in above}
+    assert maps.ABOVE not in below
+    for colour in below:  # light blues: nothing below the limit draws the eye
+        r, _, b = srgb_linear(colour)
+        assert luminance(colour) > 0.35 and b >= r
+    r, _, b = srgb_linear(maps.ABOVE)
+    assert r > 2 * b  # warm
+    # Dark names and values on it stay legible (WCAG AA), and it stays far from every blue
+    # for each common colour-vision deficiency.
+    assert (luminance(maps.ABOVE) + 0.05) / (luminance(maps.TEXT_COLOUR) + 0.05) >= 4.5
+    for matrix in DEFICIENCIES.values():
+        warm = lab(np.array(matrix) @ srgb_linear(maps.ABOVE))
+        for colour in maps.BELOW[5]:
+            assert np.linalg.norm(warm - lab(np.array(matrix) @ srgb_linear(colour))) > 40
 
 
 def test_map_names():
@@ -107,11 +201,12 @@ def test_choropleth_joins_on_code_and_shows_dutch_values(gemeenten):
                           reference=30, highlight="GM0603")
     hover = {t.text.split("<br>")[0]: t for t in area_traces(fig)}
     assert hover["<b>Rijswijk (ZH.)</b>"].text.endswith("31,5%")  # the name differs: code join
-    assert hover["<b>Rijswijk (ZH.)</b>"].fillcolor in maps.ABOVE[1]
+    assert hover["<b>Rijswijk (ZH.)</b>"].fillcolor == maps.ABOVE
     assert hover["<b>Wassenaar</b>"].text.endswith("9,7%")
     labels = next(t for t in fig.data if t.mode == "text")
     assert "Rijswijk<br><b>31,5%</b>" in labels.text
-    assert legend(fig) == ["≤ 10,0%", "10,0% – 20,0%", "20,0% – 30,0%", "> 30,0%"]
+    assert legend(fig) == ["minder dan 10%", "10% – 20%", "20% – 30%",
+                           "boven de grens van 30%"]
     assert fig.layout.title.text == "Aandeel mutaties naar aandachtsgroepen"
     assert any(ATTRIBUTION in text and text.startswith("Bron: SVH verhuringen")
                for text in annotations(fig))
@@ -162,38 +257,55 @@ def test_locator_fills_one_gemeente(gemeenten):
     assert any(text.startswith("Bron kaart: Kadaster") for text in annotations(fig))
 
 
-def test_flows_leave_out_own_and_small_flows(gemeenten):
-    fig = maps.flows(gemeenten, flow_matrix(), min_count=10)
-    hovers = [t.hovertemplate for t in fig.data if t.hovertemplate]
-    assert len(hovers) == 3  # 120, 60 and 25; the 4s and the diagonal are not drawn
-    assert "'s-Gravenhage → Rijswijk (ZH.): 120 verhuringen<extra></extra>" in hovers
-    widths = {h.split(":")[0]: t.line.width for h, t in
-              ((t.hovertemplate, t) for t in fig.data if t.hovertemplate)}
-    assert widths["'s-Gravenhage → Rijswijk (ZH.)"] == maps.FLOW_MAX_WIDTH
-    assert widths["'s-Gravenhage → Delft"] == pytest.approx(maps.FLOW_MAX_WIDTH / 2)
-    own = 500 / (500 + 8 * 4 + 120 - 4)  # Rijswijk: its own households of all it let
-    assert f"<b>Rijswijk</b><br>{own * 100:.1f}%".replace(".", ",") in annotations(fig)
-    assert any("van minstens 10 verhuringen tussen gemeenten" in t for t in annotations(fig))
+def locator_labels(fig: go.Figure) -> list[tuple[str, float]]:
+    """(text, font size) of every name on a locator: text trace and boxed annotation."""
+    text = [(t, trace.textfont.size) for trace in fig.data if trace.mode == "text"
+            for t in trace.text]
+    return text + [(a.text, a.font.size) for a in fig.layout.annotations
+                   if a.xref in (None, "x")]
 
 
-def test_flows_keep_the_largest(gemeenten):
-    fig = maps.flows(gemeenten, flow_matrix(), min_count=1, max_flows=2)
-    assert len([t for t in fig.data if t.hovertemplate]) == 2
-    assert any("de 2 grootste van 72 stromen" in t for t in annotations(fig))
-    with pytest.raises(KeyError, match="GM9999"):
-        maps.flows(gemeenten, pd.DataFrame({"GM9999": [1]}, index=["GM0503"]))
+@pytest.mark.parametrize("code", ["GM0503", "GM0518", "GM1916"])
+def test_locator_names_are_readable_at_60_percent_of_the_text_width(gemeenten, code):
+    fig = maps.locator(gemeenten, code, short_names=REGION.korte_namen)
+    labels = locator_labels(fig)
+    assert len(labels) == 9
+    assert all(print_pt(size, fig, share=0.6) >= 7.5 for _, size in labels)
+    assert print_pt(fig.layout.title.font.size, fig, share=0.6) >= 10
+    # Haaglanden's full names fit at that size: no short name is needed.
+    names = {re.sub(r"</?b>", "", text).replace("<br>", "") for text, _ in labels}
+    assert {"'s-Gravenhage", "Leidschendam-Voorburg", "Pijnacker-Nootdorp"} <= names
+    # The hover keeps the official name.
+    assert "<b>Rijswijk (ZH.)</b>" in [t.text for t in area_traces(fig)]
 
 
-def test_wijk_map_has_wijk_areas_and_gemeente_outlines(wijken, gemeenten):
-    values = pd.Series(np.linspace(0.2, 3, len(wijken)), index=wijken["code"])
-    fig = maps.wijk_choropleth(wijken, values, gemeenten, indicator="concentratie_index_wijk",
-                               reference=1)
-    assert len(area_traces(fig)) == 113
-    oostduinen = next(t for t in area_traces(fig) if "Oostduinen" in t.text)
-    assert "'s-Gravenhage: " in oostduinen.text
-    outlines = [t for t in fig.data if t.fill is None and t.line.color == maps.GEMEENTE_BORDER]
-    assert len(outlines) == 1
-    assert "Midden-<br>Delfland" in annotations(fig)
+def test_locator_names_do_not_overlap(gemeenten, tiles):
+    for gdf in (gemeenten, tiles):
+        view = maps._View.of(gdf, maps.LOCATOR_WIDTH)
+        extents = [extent for _, extent in maps._fitted_labels(
+            gdf, REGION.korte_namen, view, maps.LOCATOR_LABEL_SIZE)]
+        assert sum(a.intersection(b).area for i, a in enumerate(extents)
+                   for b in extents[i + 1:]) == 0
+
+
+def test_locator_uses_short_names_only_where_full_ones_collide():
+    # Three gemeenten in a row, each ≈ 130 px wide at the locator's size: the two long names
+    # run into each other; shortening Kapelle's is enough, so Alphen's stays whole.
+    codes = ["GM0001", "GM0002", "GM0003", "GM0004"]
+    gdf = gpd.GeoDataFrame(
+        {"code": codes, "gemeente": codes, "jaar": 2025,
+         "naam": ["Kapelle aan den IJssel", "Alphen aan den Rijn", "Ee", "Bergen op Zoom"]},
+        geometry=[shapely.box(i * 6000, 0, (i + 1) * 6000, 6000) for i in range(3)]
+        + [shapely.box(0, -6000, 18000, 0)], crs="EPSG:28992")
+    short = {"GM0001": "Kapelle a/d IJ.", "GM0002": "Alphen", "GM0004": "Bergen op Z."}
+    fig = maps.locator(gdf, "GM0004", short_names=short)
+    texts = [re.sub(r"</?b>", "", t) for t, _ in locator_labels(fig)]
+    assert texts == ["Kapelle a/d IJ.", "Alphen aan den Rijn", "Ee", "Bergen op Zoom"]
+    view = maps._View.of(gdf, maps.LOCATOR_WIDTH)
+    extents = [e for _, e in maps._fitted_labels(gdf, short, view, maps.LOCATOR_LABEL_SIZE)]
+    assert not any(a.intersects(b) for i, a in enumerate(extents) for b in extents[i + 1:])
+    full = [e for _, e in maps._fitted_labels(gdf, {}, view, maps.LOCATOR_LABEL_SIZE)]
+    assert full[0].intersects(full[1])  # without short names they would collide
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,7 +319,19 @@ def test_the_tile_grid_draws_every_gemeente_with_a_note(tiles):
     assert len(area_traces(fig)) == 9
     assert TILE_NOTE in annotations(fig)
     assert not any("Kadaster" in text for text in annotations(fig))  # no boundaries used
-    assert TILE_NOTE in annotations(maps.locator(tiles, "GM0503"))
+    # On the narrow locator the note wraps, and stays the same sentence.
+    notes = [text.replace("<br>", " ") for text in annotations(maps.locator(tiles, "GM0503"))]
+    assert TILE_NOTE in notes
+
+
+def test_the_tile_note_is_for_the_reader(tiles):
+    """One sentence, without the command that fetches boundaries (that is for the analyst)."""
+    assert TILE_NOTE.count(".") == 1 and TILE_NOTE.endswith(".")
+    for fig in (maps.choropleth(tiles, SHARE, indicator="verhuringen"),
+                maps.locator(tiles, "GM0503"), maps.flows(tiles, flow_matrix())):
+        warnings = [a.text for a in fig.layout.annotations if a.font.color == maps.VERMILLION]
+        assert [text.replace("<br>", " ") for text in warnings] == [TILE_NOTE]
+        assert not re.search(r"woonzorg |fetch|--|`", " ".join(annotations(fig)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +368,8 @@ def test_maps_export_to_svg(kaleido_session, all_maps, tmp_path):
         assert svg.startswith("<svg")
         assert fig.layout.title.text in svg
         assert "<image" not in svg  # vector, not a raster of a WebGL map
-    assert "Echte gemeentegrenzen ontbreken" in (tmp_path / "tegels.svg").read_text("utf-8")
+    assert TILE_NOTE in (tmp_path / "tegels.svg").read_text("utf-8")
+    assert 'width="420"' in (tmp_path / "locator.svg").read_text("utf-8")[:300]
     assert "Kadaster / Centraal Bureau voor de Statistiek, 2025" in \
         (tmp_path / "choropleth.svg").read_text("utf-8")
 

@@ -155,7 +155,7 @@ def test_real_data_has_no_demo_label_and_one_appendix_builds_alone(tmp_path, mon
     assert not any("DEMO" in p.text for p in document.paragraphs)
     assert "DEMO" not in (tmp_path / "reports/index.html").read_text(encoding="utf-8")
     # Without boundaries the locator map falls back to the tile grid and says so.
-    assert "Echte gemeentegrenzen ontbreken" in "\n".join(pages)
+    assert "Gemeenten als vierkanten" in "\n".join(pages)
 
 
 def test_failing_notebook_is_named_and_the_rest_is_built(tmp_path, monkeypatch, cli,
@@ -186,7 +186,7 @@ def test_failing_notebook_is_named_and_the_rest_is_built(tmp_path, monkeypatch, 
 def test_maps_use_real_boundaries_with_attribution(reports):
     text = "\n".join(pdf_pages(reports / "regionale-analyse.pdf"))
     assert "Kaart: Kadaster / Centraal Bureau voor de Statistiek, 2025" in text
-    assert "Echte gemeentegrenzen ontbreken" not in text
+    assert "Gemeenten als vierkanten" not in text
     for caption in ("Verhuizingen van aandachtsgroepen tussen gemeenten",
                     "Concentratie van aandachtsgroepen per wijk"):
         assert caption in text

@@ -10,16 +10,17 @@ and names are ordinary scatter text in the house font.
 
 Layers come from `analysis.geo` (`load_boundaries` or the `tile_grid` fallback); values are
 Series indexed by CBS code (GM0518, WK051801), joined on that code, never on a name. A tile
-grid (no CRS) gets a note on the figure how to fetch real boundaries.
+grid (no CRS) gets a note for the reader that the boundaries were not available.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import combinations, pairwise
 
 import geopandas as gpd
 import numpy as np
@@ -36,16 +37,19 @@ from analysis.figures.style import (
     PAD,
     SMALL_FONT_SIZE,
     TEXT_COLOUR,
+    TITLE_CHARS,
     VERMILLION,
     WIDTH,
     ChartText,
     bar_labels,
     chart_text,
     finish,
+    wrap,
 )
 from analysis.geo.fetch import ATTRIBUTION
 from analysis.geo.load import polygonal_part
 from analysis.geo.tiles import is_tile_grid
+from analysis.tables import DECIMALS, fmt_number
 
 MAX_PLOT_HEIGHT = 500  # px: a square region then fills 500 × 500 of the 700 px page width
 RANGE_PAD = 0.02  # share of the extent kept free around the region
@@ -56,12 +60,22 @@ BORDER = "white"  # between areas of one layer
 GEMEENTE_BORDER = "#3A3A3A"  # gemeente outlines over wijken
 LABEL_SIZE = 11
 NOTE_LINE = 15  # px per line of note or source in the bottom margin
-TILE_NOTE = ("Echte gemeentegrenzen ontbreken; haal ze op met: "
-             "woonzorg geo fetch --jaar {jaar}")
+CHAR_EM = 0.6  # width per character of bold text, a little more than text_width's 0.55 em
+TILE_NOTE = "Gemeenten als vierkanten: de gemeentegrenzen waren niet beschikbaar."
 
-# ColorBrewer sequences (Brewer & Harrower), all colour-blind safe. Sequential: Blues, by
-# number of classes. Diverging at a reference: RdBu, blue below (dark far from the reference)
-# and red above.
+# The locator is placed at 60% of the text width (the gemeente appendix). Drawn that narrow,
+# everything on it prints as large as on a full-width figure: 12 px names ≈ 7,8 pt on paper.
+LOCATOR_SHARE = 0.6
+LOCATOR_WIDTH = round(WIDTH * LOCATOR_SHARE)
+LOCATOR_LABEL_SIZE = 12
+TEXT_WIDTH_PT = 160 / 25.4 * 72  # the A4 text width (210 mm - 2 × 25 mm margin) in points
+LINE_EM = 1.3  # height of a label line in em, as plotly sets it
+Box = tuple[float, float, float, float]  # a label's extent: left, bottom, right, top in px
+
+# ColorBrewer (Brewer & Harrower), colour-blind safe. Sequential: Blues, by number of classes.
+# Around a limit: the light half of Blues up to and including it, so that nothing below it
+# draws the eye, and one warm colour above it (OrRd; dark text on it at 5:1), which stays far
+# from every blue for each common colour-vision deficiency (ΔE > 50, Machado et al. 2009).
 BLUES = {
     1: ("#6BAED6",),
     2: ("#9ECAE1", "#3182BD"),
@@ -70,12 +84,10 @@ BLUES = {
     5: ("#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C"),
     6: ("#EFF3FF", "#C6DBEF", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C"),
 }
-BELOW = {1: ("#92C5DE",), 2: ("#4393C3", "#D1E5F0"), 3: ("#2166AC", "#67A9CF", "#D1E5F0"),
-         4: ("#2166AC", "#4393C3", "#92C5DE", "#D1E5F0"),
-         5: ("#053061", "#2166AC", "#4393C3", "#92C5DE", "#D1E5F0")}
-ABOVE = {1: ("#F4A582",), 2: ("#FDDBC7", "#D6604D"), 3: ("#FDDBC7", "#EF8A62", "#B2182B"),
-         4: ("#FDDBC7", "#F4A582", "#D6604D", "#B2182B"),
-         5: ("#FDDBC7", "#F4A582", "#D6604D", "#B2182B", "#67001F")}
+BELOW = {1: ("#C6DBEF",), 2: ("#EFF3FF", "#9ECAE1"), 3: ("#EFF3FF", "#C6DBEF", "#9ECAE1"),
+         4: ("#EFF3FF", "#C6DBEF", "#9ECAE1", "#6BAED6"),
+         5: ("#EFF3FF", "#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6")}
+ABOVE = "#EF6548"
 MAX_CLASSES = len(BLUES)
 AUTO_CLASSES = 5  # enough to tell gemeenten apart, few enough to match colours to the legend
 NICE_STEPS = (1, 2, 2.5, 5)
@@ -96,66 +108,121 @@ FLOW_OPACITY = 0.85  # overlapping flows stay visible
 
 @dataclass(frozen=True)
 class Classes:
-    """Value classes (lower, upper]: `bounds` between them, one label and colour per class."""
+    """Value classes: `bounds` between them, one label and colour per class.
+
+    A value falls in a class by the value as shown (rounded to `decimals`, as its label on the
+    map): a gemeente labelled 0,2 is in '0,2 – 0,4', never in 'minder dan 0,2'. Each bound
+    opens the class above it, except the reference: 'boven de grens' means above the value
+    itself, as the report's text counts it, so a value at the limit is within it.
+    """
 
     bounds: tuple[float, ...]
     labels: tuple[str, ...]
     colours: tuple[str, ...]
+    decimals: int
+    reference: float | None = None
 
     def colour(self, value: float) -> str:
         if pd.isna(value):
             return NO_DATA_COLOUR
-        return self.colours[int(np.searchsorted(self.bounds, value, side="left"))]
+        shown = _shown(value, self.decimals)
+        index = sum(shown >= bound for bound in self.bounds if bound != self.reference)
+        if self.reference is not None:
+            index += value > self.reference
+        return self.colours[index]
 
 
 def classify(values: pd.Series, unit: str, bounds: Sequence[float] | None = None,
              reference: float | None = None) -> Classes:
     """Classes for `values`: the given bounds, or round ones over the range of the values.
 
-    With a reference (e.g. the 30% mutatiegrens) it is always a bound and the colours diverge
-    there: blues up to and including it, reds above.
+    With a reference (e.g. the 30% mutatiegrens) it is always a bound: light blues up to and
+    including it, one warm colour above it, labelled 'boven de grens van 30%'.
     """
-    chosen = sorted(set(bounds)) if bounds is not None else nice_bounds(values, reference)
+    decimals = DECIMALS.get(unit, 1)  # what bar_labels shows: whole numbers or 1 decimal
+    if bounds is None:
+        chosen = nice_bounds(values, unit, reference)
+    else:
+        chosen = sorted(set(bounds))
+        _check_bounds(chosen, decimals, reference)
     if reference is not None and reference not in chosen:
         chosen = sorted({*chosen, reference})
     if len(chosen) + 1 > MAX_CLASSES:
         raise ValueError(f"{len(chosen) + 1} klassen; een kaart leest goed met hoogstens "
                          f"{MAX_CLASSES}")
-    if reference is None:
-        colours = BLUES[len(chosen) + 1]
-    else:
-        below = sum(bound <= reference for bound in chosen)
-        colours = (*BELOW[below], *ABOVE[len(chosen) + 1 - below])
-    return Classes(tuple(chosen), tuple(class_labels(chosen, unit)), tuple(colours))
+    colours = BLUES[len(chosen) + 1] if reference is None else (*BELOW[len(chosen)], ABOVE)
+    labels = class_labels(chosen, unit, limit=reference is not None)
+    return Classes(tuple(chosen), tuple(labels), tuple(colours), decimals, reference)
 
 
-def nice_bounds(values: pd.Series, reference: float | None = None) -> list[float]:
-    """The finest multiples of a round step (1, 2, 2,5 or 5 × 10ⁿ) between the lowest and the
-    highest value that give at most AUTO_CLASSES classes together with the reference."""
-    extra = set() if reference is None else {reference}
+def _check_bounds(bounds: Sequence[float], decimals: int, reference: float | None) -> None:
+    """Given bounds must read as written (no 0,125 where one decimal is shown, which would
+    show two classes as '0,1 – 0,1'), and a limit has one class above it."""
+    unreadable = [b for b in bounds if _shown(b, decimals) != b]
+    if unreadable:
+        raise ValueError(f"klassengrens {unreadable[0]} is niet te schrijven met {decimals} "
+                         "decimalen zoals de waarden op de kaart")
+    if reference is not None and bounds and bounds[-1] > reference:
+        raise ValueError(f"klassengrens {bounds[-1]} boven de grens {reference}: boven de "
+                         "grens is één klasse")
+
+
+def nice_bounds(values: pd.Series, unit: str, reference: float | None = None) -> list[float]:
+    """Round bounds: multiples of the finest step (1, 2, 2,5 or 5 × 10ⁿ, never finer than
+    the shown decimals, so no two bounds read alike) that gives at most AUTO_CLASSES classes;
+    a class without a value is merged into the one below.
+
+    With a reference only the values up to it are classed; above it is one class.
+    """
+    decimals = DECIMALS.get(unit, 1)
     finite = values.dropna().astype(float)
-    if finite.empty or finite.min() == finite.max():
-        return sorted(extra)
-    low, high = finite.min(), finite.max()
-    magnitude = 10 ** math.floor(math.log10((high - low) / 10))
-    for step in (s * magnitude * 10 ** k for k in range(4) for s in NICE_STEPS):
-        # Strictly between low and high: a bound at the lowest value would make a class of
-        # that value alone.
-        multiples = np.arange(math.floor(low / step) + 1, math.ceil(high / step)) * step
-        bounds = sorted({*np.round(multiples, 10).tolist(), *extra})
-        if len(bounds) < AUTO_CLASSES:
-            return bounds
-    return sorted(extra)  # not reached: the last step exceeds the range
+    if reference is not None:
+        finite = finite[finite <= reference]
+    shown = np.array([_shown(v, decimals) for v in finite])
+    if shown.size == 0:
+        return []
+    low, top = shown.min(), shown.max() if reference is None else reference
+    if low == top:
+        return []
+    magnitude = 10 ** math.floor(math.log10(top - low))
+    for step in sorted(s * magnitude * 10.0**k for k in range(-2, 2) for s in NICE_STEPS):
+        units = round(step * 10**decimals, 9)
+        if units < 1 or not units.is_integer():  # 0,25 cannot be written with one decimal
+            continue
+        # Strictly above the lowest value (a bound at it would leave the class below empty),
+        # up to the highest; below a reference, short of it (classify adds the reference).
+        multiples = np.arange(math.floor(low / step) + 1, math.ceil(top / step) + 1) * step
+        candidates = [b for b in np.round(multiples, decimals).tolist()
+                      if b < top or (b == top and reference is None)]
+        if len(candidates) + 1 + (reference is not None) <= AUTO_CLASSES:
+            return _without_empty_classes(candidates, shown)
+    return []  # not reached: the coarsest step leaves a single class
 
 
-def class_labels(bounds: Sequence[float], unit: str) -> list[str]:
-    """Dutch labels: '≤ 10,0%', '10,0% – 20,0%', …, '> 30,0%' (classes include their upper
-    bound, so a value exactly at the 30% limit is within it)."""
+def _without_empty_classes(bounds: list[float], shown: np.ndarray) -> list[float]:
+    """Drop each bound whose class (up to the next bound) holds no value."""
+    upper = [*bounds[1:], math.inf]
+    return [b for b, u in zip(bounds, upper, strict=True) if ((shown >= b) & (shown < u)).any()]
+
+
+def _shown(value: float, decimals: int) -> float:
+    """The value as its label shows it: rounded half away from zero, as `tables` does."""
+    exponent = Decimal(1).scaleb(-decimals)
+    return float(Decimal(str(float(value))).quantize(exponent, rounding=ROUND_HALF_UP))
+
+
+def class_labels(bounds: Sequence[float], unit: str, *, limit: bool = False) -> list[str]:
+    """Dutch labels with the bounds as round as they are: 'minder dan 20%', '20% – 25%', …,
+    '35% of meer'; with `limit` the last bound is a limit: '…, boven de grens van 30%'."""
     if not bounds:
         return ["Alle gebieden"]
-    text = bar_labels(bounds, unit)
+    suffix = "%" if unit == "procent" else ""
+    text = [fmt_number(b, DECIMALS.get(unit, 1)) + suffix for b in bounds]
+    if limit and len(text) == 1:
+        return [f"binnen de grens van {text[0]}", f"boven de grens van {text[0]}"]
     middle = [f"{a} – {b}" for a, b in pairwise(text)]
-    return [f"≤ {text[0]}", *middle, f"> {text[-1]}"]
+    last = f"boven de grens van {text[-1]}" if limit else f"{text[-1]} of meer"
+    return [f"minder dan {text[0]}", *middle, last]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,8 +248,8 @@ def choropleth(
     values: one value per CBS code of `gdf` (missing or NaN: 'Geen gegevens').
     classes: the bounds between classes (e.g. [10, 20, 30]); default round steps.
     highlight: the code of a gemeente to outline (the gemeente of an appendix).
-    reference: a value that is always a class bound, with diverging colours around it (30 for
-        the mutatiegrens: blues up to 30%, reds above).
+    reference: a limit that is always a class bound (30 for the mutatiegrens): light blues up
+        to and including it, one warm colour for 'boven de grens van 30%'.
     """
     text = chart_text(indicator, title, unit, source)
     joined = _join(gdf, values)
@@ -193,8 +260,9 @@ def choropleth(
     fig = go.Figure(_areas(gdf, fills, [f"<b>{n}</b><br>{v}" for n, v in
                                         zip(gdf["naam"], formatted, strict=True)]))
     if labels:
-        fig.add_trace(_labels(gdf, [f"{n}<br><b>{v}</b>" for n, v in
-                                    zip(names, formatted, strict=True)], fills))
+        points = [_label_point(geometry) for geometry in gdf.geometry]
+        fig.add_trace(_labels(points, [f"{n}<br><b>{v}</b>" for n, v in
+                                       zip(names, formatted, strict=True)], fills))
     if highlight is not None:
         fig.add_trace(_outline(gdf[gdf["code"] == _check_code(gdf, highlight)],
                                colour=TEXT_COLOUR, width=3))
@@ -238,18 +306,35 @@ def wijk_choropleth(
     return _finish_map(fig, gemeenten, text, legend=True, legend_title=_legend_title(text.unit))
 
 
-def locator(gdf: gpd.GeoDataFrame, gemeente: str, *, title: str | None = None) -> go.Figure:
-    """The region with one gemeente (a CBS code) filled, the others as context."""
+def locator(gdf: gpd.GeoDataFrame, gemeente: str, *, title: str | None = None,
+            short_names: Mapping[str, str] | None = None) -> go.Figure:
+    """The region with one gemeente (a CBS code) filled, the others as context.
+
+    Drawn for 60% of the text width (`show.figure(..., width="60%")`), with names large enough
+    to read there. short_names: per CBS code a shorter name (the region's `korte_namen`), used
+    only where the full name would overlap another or run off the map.
+    """
     _check_code(gdf, gemeente)
     chosen = (gdf["code"] == gemeente).to_numpy()
     naam = gdf.loc[chosen, "naam"].iloc[0]
     fills = [BLUE if c else BACKGROUND for c in chosen]
     fig = go.Figure(_areas(gdf, fills, [f"<b>{n}</b>" for n in gdf["naam"]]))
-    names = [f"<b>{map_name(n)}</b>" if c else map_name(n)
-             for n, c in zip(gdf["naam"], chosen, strict=True)]
-    fig.add_trace(_labels(gdf, names, fills))
-    text = ChartText(title or f"Ligging van {naam} in de regio", "", "")
-    return _finish_map(fig, gdf, text, legend=False)
+    labels = _fitted_labels(gdf, short_names or {}, _View.of(gdf, LOCATOR_WIDTH),
+                            LOCATOR_LABEL_SIZE)
+    texts = [f"<b>{text}</b>" if c else text for (text, _), c in zip(labels, chosen, strict=True)]
+    points = [(extent.centroid.x, extent.centroid.y) for _, extent in labels]
+    i = int(chosen.argmax())
+    if labels[i][1].within(gdf.geometry.iloc[i]):
+        fig.add_trace(_labels(points, texts, fills, size=LOCATOR_LABEL_SIZE))
+    else:  # white on blue would run onto the grey: dark on a white box instead
+        rest = [j for j in range(len(gdf)) if j != i]
+        fig.add_trace(_labels([points[j] for j in rest], [texts[j] for j in rest],
+                              [fills[j] for j in rest], size=LOCATOR_LABEL_SIZE))
+        fig.add_annotation(x=points[i][0], y=points[i][1], text=texts[i], showarrow=False,
+                           font={"size": LOCATOR_LABEL_SIZE, "color": TEXT_COLOUR},
+                           bgcolor="rgba(255,255,255,0.85)", borderpad=2)
+    title = title or f"Ligging van {naam} in de regio"
+    return _finish_map(fig, gdf, ChartText(title, "", ""), legend=False, width=LOCATOR_WIDTH)
 
 
 def flows(
@@ -399,12 +484,63 @@ def _text_colour(fill: str) -> str:
     return "white" if luminance < 0.25 else TEXT_COLOUR
 
 
-def _labels(gdf: gpd.GeoDataFrame, texts: Sequence[str], fills: Sequence[str]) -> go.Scatter:
-    points = [_label_point(geom) for geom in gdf.geometry]
+def _labels(points: Sequence[tuple[float, float]], texts: Sequence[str],
+            fills: Sequence[str], *, size: int = LABEL_SIZE) -> go.Scatter:
     return go.Scatter(
         x=[p[0] for p in points], y=[p[1] for p in points], mode="text", text=list(texts),
-        textfont={"size": LABEL_SIZE, "color": [_text_colour(f) for f in fills]},
+        textfont={"size": size, "color": [_text_colour(f) for f in fills]},
         hoverinfo="skip", showlegend=False)
+
+
+def _fitted_labels(gdf: gpd.GeoDataFrame, short_names: Mapping[str, str], view: _View,
+                   size: int) -> list[tuple[str, shapely.Polygon]]:
+    """Name and estimated extent (in map units) per area: each label moved inwards as far as
+    it would run off the map (plotly clips it there), and the short name instead wherever that
+    lessens the overlap of the labels (largest overlap first)."""
+    anchors = [view.to_px(*_label_point(geometry)) for geometry in gdf.geometry]
+    full = [map_name(naam) for naam in gdf["naam"]]
+    short = [map_name(short_names.get(code, naam)) for code, naam in
+             zip(gdf["code"], gdf["naam"], strict=True)]
+    names = list(full)
+
+    def boxes() -> list[Box]:
+        return [view.inside(_box(anchor, name, size))
+                for anchor, name in zip(anchors, names, strict=True)]
+
+    def overlaps() -> list[float]:
+        placed, area = boxes(), [0.0] * len(names)
+        for i, j in combinations(range(len(names)), 2):
+            shared = _overlap(placed[i], placed[j])
+            area[i] += shared
+            area[j] += shared
+        return area
+
+    untried = {i for i in range(len(names)) if short[i] != full[i]}
+    while untried:
+        area = overlaps()
+        worst = max(untried, key=area.__getitem__)
+        if area[worst] == 0:
+            break
+        untried.discard(worst)
+        names[worst] = short[worst]
+        if sum(overlaps()) >= sum(area):
+            names[worst] = full[worst]
+    return [(name, shapely.box(*view.to_map(*box[:2]), *view.to_map(*box[2:])))
+            for name, box in zip(names, boxes(), strict=True)]
+
+
+def _box(point: tuple[float, float], text: str, size: int) -> Box:
+    """The estimated extent of a label centred on `point`, wide enough for bold names."""
+    lines = text.split("<br>")
+    width = max(len(re.sub(r"</?b>", "", line)) for line in lines) * size * CHAR_EM
+    height = len(lines) * size * LINE_EM
+    x, y = point
+    return x - width / 2, y - height / 2, x + width / 2, y + height / 2
+
+
+def _overlap(a: Box, b: Box) -> float:
+    return (max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+            * max(0.0, min(a[3], b[3]) - max(a[1], b[1])))
 
 
 def _boxed_labels(fig: go.Figure, gdf: gpd.GeoDataFrame,
@@ -420,7 +556,7 @@ def _boxed_labels(fig: go.Figure, gdf: gpd.GeoDataFrame,
 
 
 def _legend(fig: go.Figure, scheme: Classes, *, missing: bool) -> None:
-    """One legend entry per class (also empty ones: the scale is complete), then 'no data'."""
+    """One legend entry per class, then 'no data'."""
     entries = list(zip(scheme.labels, scheme.colours, strict=True))
     if missing:
         entries.append((NO_DATA, NO_DATA_COLOUR))
@@ -535,12 +671,12 @@ class _View:
     plot_height: int  # px; the map fills the height, the width follows from the aspect
 
     @classmethod
-    def of(cls, gdf: gpd.GeoDataFrame) -> _View:
+    def of(cls, gdf: gpd.GeoDataFrame, width: int = WIDTH) -> _View:
         minx, miny, maxx, maxy = gdf.total_bounds
         pad = RANGE_PAD * max(maxx - minx, maxy - miny)
         x_range, y_range = (minx - pad, maxx + pad), (miny - pad, maxy + pad)
         aspect = (x_range[1] - x_range[0]) / (y_range[1] - y_range[0])
-        return cls(x_range, y_range, round(min(MAX_PLOT_HEIGHT, (WIDTH - 2 * PAD) / aspect)))
+        return cls(x_range, y_range, round(min(MAX_PLOT_HEIGHT, (width - 2 * PAD) / aspect)))
 
     @property
     def unit_per_px(self) -> float:
@@ -548,24 +684,56 @@ class _View:
         map, such as the arrowheads."""
         return (self.y_range[1] - self.y_range[0]) / self.plot_height
 
+    @property
+    def plot_width(self) -> float:
+        return (self.x_range[1] - self.x_range[0]) / self.unit_per_px
+
+    def to_px(self, x: float, y: float) -> tuple[float, float]:
+        """A map point in px from the plot's lower left corner."""
+        return ((x - self.x_range[0]) / self.unit_per_px,
+                (y - self.y_range[0]) / self.unit_per_px)
+
+    def to_map(self, x: float, y: float) -> tuple[float, float]:
+        return (self.x_range[0] + x * self.unit_per_px, self.y_range[0] + y * self.unit_per_px)
+
+    def inside(self, box: Box) -> Box:
+        """`box` (px) shifted into the plot as far as it fits."""
+        dx = _shift(box[0], box[2], self.plot_width)
+        dy = _shift(box[1], box[3], self.plot_height)
+        return box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
+
+
+def _shift(low: float, high: float, size: float) -> float:
+    """How far to move [low, high] to lie within [0, size]; centred if it is wider."""
+    if high - low >= size:
+        return (size - low - high) / 2
+    return max(0.0, -low) - max(0.0, high - size)
+
 
 def _finish_map(fig: go.Figure, gdf: gpd.GeoDataFrame, text: ChartText, *, legend: bool,
-                legend_title: str | None = None, notes: Sequence[str] = ()) -> go.Figure:
+                legend_title: str | None = None, notes: Sequence[str] = (),
+                width: int | None = None) -> go.Figure:
     """House layout for a map: equal scales, hidden axes, source line with the map's origin,
-    and for a tile grid a visible note that the boundaries are missing."""
-    view = _View.of(gdf)
+    and for a tile grid a visible note that the boundaries were not available.
+
+    width: a fixed width in px for a map placed narrower than the text (the locator); by
+    default the export's WIDTH, and in HTML the page's.
+    """
+    view = _View.of(gdf, width or WIDTH)
     axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
     fig.update_xaxes(axis, range=view.x_range, constrain="domain")
     fig.update_yaxes(axis, range=view.y_range, scaleanchor="x", scaleratio=1,
                      constrain="domain")
     source = _map_source(text.source, gdf)
-    finish(fig, ChartText(text.title, text.unit, source), margin_left=PAD, margin_right=PAD,
+    # finish wraps titles for the full width; a narrow map's title is wrapped to its own.
+    title = wrap(text.title, TITLE_CHARS * width // WIDTH) if width else text.title
+    finish(fig, ChartText(title, text.unit, source), margin_left=PAD, margin_right=PAD,
            legend=legend, plot_height=view.plot_height, legend_title=legend_title)
-    fig.update_layout(hovermode="closest", dragmode="pan")
-    _notes(fig, notes, source_lines=source.count("<br>") + 1)
+    fig.update_layout(hovermode="closest", dragmode="pan", width=width)
+    lines = source.count("<br>") + 1
+    lines += _notes(fig, notes, source_lines=lines, width=width or WIDTH)
     if is_tile_grid(gdf):
-        _notes(fig, [TILE_NOTE.format(jaar=_year(gdf))],
-               source_lines=source.count("<br>") + 1 + len(notes), warning=True)
+        _notes(fig, [TILE_NOTE], source_lines=lines, width=width or WIDTH, warning=True)
     return fig
 
 
@@ -581,15 +749,19 @@ def _map_source(source: str, gdf: gpd.GeoDataFrame) -> str:
     return "<br>".join(lines)
 
 
-def _notes(fig: go.Figure, notes: Sequence[str], *, source_lines: int,
-           warning: bool = False) -> None:
-    """Notes in the bottom margin, one line each, above `source_lines` lines of source."""
-    for i, note in enumerate(notes):
+def _notes(fig: go.Figure, notes: Sequence[str], *, source_lines: int, width: int,
+           warning: bool = False) -> int:
+    """Notes in the bottom margin, wrapped to the figure's width, above `source_lines` lines
+    of source; returns the number of lines they take."""
+    size = SMALL_FONT_SIZE if warning else 11
+    wrapped = [wrap(note, int((width - 2 * PAD) / (size * CHAR_EM))) for note in notes]
+    below = source_lines
+    for note in reversed(wrapped):  # from the bottom up
         fig.add_annotation(
             text=note, showarrow=False, xref="paper", yref="paper", x=0, y=0, xanchor="left",
             yanchor="bottom", align="left", xshift=PAD - fig.layout.margin.l,
-            yshift=PAD - MARGIN_BOTTOM + NOTE_LINE * (source_lines + len(notes) - 1 - i) + 4,
-            font={"size": SMALL_FONT_SIZE if warning else 11,
-                  "color": VERMILLION if warning else MUTED_COLOUR,
+            yshift=PAD - MARGIN_BOTTOM + NOTE_LINE * below + 4,
+            font={"size": size, "color": VERMILLION if warning else MUTED_COLOUR,
                   "weight": "bold" if warning else "normal"})
-
+        below += note.count("<br>") + 1
+    return below - source_lines

@@ -1,8 +1,9 @@
 """The offline fallback: one square tile per gemeente, in a roughly geographic arrangement.
 
 The maps draw a tile grid like real boundaries (same columns, polygons), so a build without
-boundary files still shows every gemeente, equally large, with a note how to get the real ones.
-A tile grid has no CRS (its unit is one tile); that is how the maps recognise it.
+boundary files still shows every gemeente, equally large, with a note for the reader that the
+boundaries were not available (how to fetch them is `geo.load`'s message to the analyst). A
+tile grid has no CRS (its unit is one tile); that is how the maps recognise it.
 
 Layouts are data (`tegels.csv`: region, code, column, row; row 0 on top). The Haaglanden layout
 was derived once with `derive_layout` from the centroids of the CBS 2025 boundaries; a test
