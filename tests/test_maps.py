@@ -56,6 +56,10 @@ def flow_matrix() -> pd.DataFrame:
     return matrix
 
 
+def own_share() -> pd.Series:
+    return pd.Series({code: 50.0 + i for i, code in enumerate(REGION.gemeenten)})
+
+
 def area_traces(fig: go.Figure) -> list[go.Scatter]:
     return [t for t in fig.data if t.fill == "toself" and t.hoveron == "fills"]
 
@@ -235,7 +239,7 @@ def test_missing_values_are_grey_with_a_legend_entry(gemeenten):
 
 def test_maps_use_no_geo_or_mapbox_traces(gemeenten, wijken, tiles):
     figures = [maps.choropleth(gemeenten, SHARE, indicator="verhuringen"),
-               maps.locator(gemeenten, "GM0503"), maps.flows(tiles, flow_matrix()),
+               maps.locator(gemeenten, "GM0503"), maps.flows(tiles, flow_matrix(), own_share()),
                maps.wijk_choropleth(wijken, pd.Series(1.0, index=wijken["code"]), gemeenten,
                                     indicator="concentratie_index_wijk")]
     for fig in figures:
@@ -328,7 +332,7 @@ def test_the_tile_note_is_for_the_reader(tiles):
     """One sentence, without the command that fetches boundaries (that is for the analyst)."""
     assert TILE_NOTE.count(".") == 1 and TILE_NOTE.endswith(".")
     for fig in (maps.choropleth(tiles, SHARE, indicator="verhuringen"),
-                maps.locator(tiles, "GM0503"), maps.flows(tiles, flow_matrix())):
+                maps.locator(tiles, "GM0503"), maps.flows(tiles, flow_matrix(), own_share())):
         warnings = [a.text for a in fig.layout.annotations if a.font.color == maps.VERMILLION]
         assert [text.replace("<br>", " ") for text in warnings] == [TILE_NOTE]
         assert not re.search(r"woonzorg |fetch|--|`", " ".join(annotations(fig)))
@@ -353,7 +357,7 @@ def all_maps(gemeenten, wijken, tiles) -> dict[str, go.Figure]:
         "choropleth": maps.choropleth(gemeenten, SHARE, reference=30,
                                       indicator="aandeel_mutaties_aandachtsgroepen"),
         "locator": maps.locator(gemeenten, "GM0503"),
-        "flows": maps.flows(gemeenten, flow_matrix()),
+        "flows": maps.flows(gemeenten, flow_matrix(), own_share()),
         "wijk": maps.wijk_choropleth(wijken, wijk_values, gemeenten,
                                      indicator="concentratie_index_wijk", reference=1),
         "tegels": maps.choropleth(tiles, SHARE, indicator="aandeel_mutaties_aandachtsgroepen"),
@@ -382,3 +386,10 @@ def test_html_divs_load_nothing(all_maps):
         assert "openmaptiles" not in lowered and "mapbox" not in lowered
         assert "cdn" not in lowered and "<script src=" not in lowered
         assert "Plotly.newPlot" in div
+
+
+def test_flow_map_prints_the_own_share_it_is_given(tiles):
+    fig = maps.flows(tiles, flow_matrix(), own_share())
+    labels = " ".join(str(a.text) for a in fig.layout.annotations)
+    for i, _code in enumerate(REGION.gemeenten):
+        assert f"{50 + i},0%" in labels or f"{50 + i}%" in labels

@@ -49,7 +49,7 @@ from analysis.figures.style import (
 from analysis.geo.fetch import ATTRIBUTION
 from analysis.geo.load import polygonal_part
 from analysis.geo.tiles import is_tile_grid
-from analysis.tables import DECIMALS, fmt_number
+from analysis.tables import DECIMALS, MISSING, fmt_number
 
 MAX_PLOT_HEIGHT = 500  # px: a square region then fills 500 × 500 of the 700 px page width
 RANGE_PAD = 0.02  # share of the extent kept free around the region
@@ -340,6 +340,7 @@ def locator(gdf: gpd.GeoDataFrame, gemeente: str, *, title: str | None = None,
 def flows(
     gdf: gpd.GeoDataFrame,
     matrix: pd.DataFrame,
+    own_share: pd.Series,
     *,
     indicator: str | None = "herkomst_bestemming",
     title: str | None = None,
@@ -349,8 +350,9 @@ def flows(
     max_flows: int = 20,
 ) -> go.Figure:
     """Flows from origin (index) to destination (columns) gemeente, as curved arrows with a
-    width proportional to the count. Flows within a gemeente are not drawn; the percentage at
-    each name is the share of its lettings that went to its own households (herkomst, tenzij).
+    width proportional to the count. Flows within a gemeente are not drawn; `own_share` (CBS
+    code → percentage, the indicator aandeel_eigen_herkomst) is printed at each name, so the map
+    shows the same figure as every other place that names it.
 
     min_count: smaller flows are not drawn (this also keeps small counts off the map).
     max_flows: only the largest flows are drawn, so that the map stays legible.
@@ -369,7 +371,7 @@ def flows(
         _flow(fig, curve, _width(count, largest), unit_per_px,
               f"{names[origin]} → {names[destination]}: "
               f"{bar_labels([count], text.unit)[0]} {text.unit}")
-    _boxed_labels(fig, gdf, _own_share_labels(gdf, matrix))
+    _boxed_labels(fig, gdf, _own_share_labels(gdf, own_share))
     _flow_legend(fig, largest, text.unit)
     return _finish_map(fig, gdf, text, legend=bool(shown),
                        notes=_flow_notes(len(pairs), len(shown), min_count, text.unit))
@@ -585,15 +587,13 @@ def _flow_pairs(matrix: pd.DataFrame, min_count: int) -> list[tuple[str, str, fl
     return sorted(pairs, key=lambda pair: -pair[2])
 
 
-def _own_share_labels(gdf: gpd.GeoDataFrame, matrix: pd.DataFrame) -> list[str]:
+def _own_share_labels(gdf: gpd.GeoDataFrame, own_share: pd.Series) -> list[str]:
     """Name and the share of the gemeente's lettings that went to its own households."""
-    received = matrix.sum(axis=0)
     labels = []
     for code, naam in zip(gdf["code"], gdf["naam"], strict=True):
-        own = matrix.at[code, code] if code in matrix.index and code in matrix.columns else 0
-        total = received.get(code, 0)
-        share = bar_labels([100 * own / total], "procent")[0] if total else "–"
-        labels.append(f"<b>{map_name(naam)}</b><br>{share}")
+        share = own_share.get(code)
+        text = MISSING if share is None or pd.isna(share) else bar_labels([share], "procent")[0]
+        labels.append(f"<b>{map_name(naam)}</b><br>{text}")
     return labels
 
 
