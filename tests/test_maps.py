@@ -393,3 +393,9 @@ def test_flow_map_prints_the_own_share_it_is_given(tiles):
     labels = " ".join(str(a.text) for a in fig.layout.annotations)
     for i, _code in enumerate(REGION.gemeenten):
         assert f"{50 + i},0%" in labels or f"{50 + i}%" in labels
+
+
+def test_wijk_threshold_is_called_a_signal_value_not_a_limit():
+    labels = maps.classify(pd.Series([0.8, 1.2, 1.9]), "index", reference=1.5,
+                           reference_name="signaalwaarde").labels
+    assert labels[-1] == "boven de signaalwaarde van 1,5"

@@ -133,7 +133,7 @@ class Classes:
 
 
 def classify(values: pd.Series, unit: str, bounds: Sequence[float] | None = None,
-             reference: float | None = None) -> Classes:
+             reference: float | None = None, reference_name: str = "grens") -> Classes:
     """Classes for `values`: the given bounds, or round ones over the range of the values.
 
     With a reference (e.g. the 30% mutatiegrens) it is always a bound: light blues up to and
@@ -151,7 +151,7 @@ def classify(values: pd.Series, unit: str, bounds: Sequence[float] | None = None
         raise ValueError(f"{len(chosen) + 1} klassen; een kaart leest goed met hoogstens "
                          f"{MAX_CLASSES}")
     colours = BLUES[len(chosen) + 1] if reference is None else (*BELOW[len(chosen)], ABOVE)
-    labels = class_labels(chosen, unit, limit=reference is not None)
+    labels = class_labels(chosen, unit, limit=reference is not None, limit_name=reference_name)
     return Classes(tuple(chosen), tuple(labels), tuple(colours), decimals, reference)
 
 
@@ -211,7 +211,8 @@ def _shown(value: float, decimals: int) -> float:
     return float(Decimal(str(float(value))).quantize(exponent, rounding=ROUND_HALF_UP))
 
 
-def class_labels(bounds: Sequence[float], unit: str, *, limit: bool = False) -> list[str]:
+def class_labels(bounds: Sequence[float], unit: str, *, limit: bool = False,
+                 limit_name: str = "grens") -> list[str]:
     """Dutch labels with the bounds as round as they are: 'minder dan 20%', '20% – 25%', …,
     '35% of meer'; with `limit` the last bound is a limit: '…, boven de grens van 30%'."""
     if not bounds:
@@ -219,9 +220,9 @@ def class_labels(bounds: Sequence[float], unit: str, *, limit: bool = False) -> 
     suffix = "%" if unit == "procent" else ""
     text = [fmt_number(b, DECIMALS.get(unit, 1)) + suffix for b in bounds]
     if limit and len(text) == 1:
-        return [f"binnen de grens van {text[0]}", f"boven de grens van {text[0]}"]
+        return [f"binnen de {limit_name} van {text[0]}", f"boven de {limit_name} van {text[0]}"]
     middle = [f"{a} – {b}" for a, b in pairwise(text)]
-    last = f"boven de grens van {text[-1]}" if limit else f"{text[-1]} of meer"
+    last = f"boven de {limit_name} van {text[-1]}" if limit else f"{text[-1]} of meer"
     return [f"minder dan {text[0]}", *middle, last]
 
 
@@ -281,16 +282,18 @@ def wijk_choropleth(
     source: str | None = None,
     classes: Sequence[float] | None = None,
     reference: float | None = None,
+    reference_name: str = "signaalwaarde",
     labels: bool = True,
 ) -> go.Figure:
-    """Wijken coloured by value class (e.g. concentration), gemeente outlines and names on top.
+    """Wijken coloured by value class (e.g. concentration), gemeente outlines and names on top;
+    above `reference` (a signal threshold, not a limit) in the warm colour.
 
     values: indexed by wijk code (WK051801). The outlines come from the gemeente layer: the
     two layers were generalised separately and the wijk edges do not quite match them.
     """
     text = chart_text(indicator, title, unit, source)
     joined = _join(wijken, values)
-    scheme = classify(joined, text.unit, classes, reference)
+    scheme = classify(joined, text.unit, classes, reference, reference_name)
     gemeente_names = dict(zip(gemeenten["code"], gemeenten["naam"], strict=True))
     hover = [f"<b>{naam}</b><br>{gemeente_names.get(g, g)}: {v}" for naam, g, v in
              zip(wijken["naam"], wijken["gemeente"], bar_labels(joined, text.unit),
