@@ -18,8 +18,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
 LAYERS: list[list[list[str]]] = [
     [["cli"], ["bench"]],
     [["build"], ["report.pipeline"]],
-    [["report.execute"], ["report.convert"], ["report.exports"], ["report.index"],
-     ["report.notebook"], ["report.kinds"]],
+    [["report.execute"], ["report.convert"], ["report.exports", "report.workbook"],
+     ["report.index"], ["report.notebook"], ["report.kinds"]],
     [["report.regio"], ["report.gemeente"], ["report.doelgroep"], ["report.appendix"]],
     [["report.shared"], ["report.show"]],
     [["report.data"]],

@@ -1,6 +1,7 @@
 """Executed notebook → Pandoc Markdown, in two flavours: 'static' (PDF, DOCX: figures as SVG
 files) and 'html' (figures as interactive Plotly divs). Code is never shown; only Markdown cells
-and the outputs of `analysis.report.show` make it into a report."""
+and the outputs of `analysis.report.show` make it into a report. The tables come along with
+their real values, in document order, for the Excel tabellenboek."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Literal
 import nbformat
 import plotly.io as pio
 
-from analysis.report.show import META_KEY, PLOTLY_MIME
+from analysis.report.show import META_KEY, PLOTLY_MIME, ShownTable
 
 Flavour = Literal["static", "html"]
 
@@ -22,6 +23,7 @@ Flavour = Literal["static", "html"]
 class Converted:
     markdown: str
     figures: list[tuple[dict, Path]] = field(default_factory=list)  # static images to render
+    tables: list[ShownTable] = field(default_factory=list)  # every show.table, in order
 
 
 def _front_matter(cell) -> bool:
@@ -66,5 +68,8 @@ def to_markdown(notebook: Path, flavour: Flavour, resources: Path) -> Converted:
                 blocks.append(_figure_block(output, flavour, resources, converted))
             elif "text/markdown" in data:
                 blocks.append(data["text/markdown"])
+                shown = output.get("metadata", {}).get(META_KEY, {}).get("table")
+                if shown:
+                    converted.tables.append(ShownTable.from_metadata(shown))
     converted.markdown = "\n\n".join(block.strip() for block in blocks if block.strip()) + "\n"
     return converted

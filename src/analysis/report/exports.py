@@ -1,33 +1,64 @@
 """Tidy data for analysts: the indicator table and the model results as Parquet, CSV and XLSX,
-each XLSX with a codebook sheet that explains every column and indicator."""
+with the same columns in all three (a name beside every code). The XLSX has a codebook that
+stands on its own: every column, every indicator and the code lists used."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import codes
 from analysis.indicators.catalogue import catalogue
+from analysis.indicators.herkomst import OUTSIDE_REGION
+from analysis.indicators.table import AANDACHTSGROEPEN, ALLE
+from analysis.layout import DEMO_LABEL
+from analysis.model.config import MODEL_SPOOR
 from analysis.report.data import ReportData
+from analysis.report.shared import ORIGINS_OUTSIDE
+from analysis.report.workbook import (
+    COUNT,
+    FRACTION,
+    SHARE,
+    TEXT,
+    UNITS,
+    YEAR,
+    Format,
+    fill_notes,
+    fill_table,
+    new_workbook,
+    number_format,
+    publish,
+)
+from analysis.tables import fmt_percent
 
 INDICATOR_COLUMNS = {
-    "indicator": "Id van de indicator; zie het blad 'indicatoren' en docs/indicatoren.md.",
+    "indicator": "Id van de indicator; titel, definitie, eenheid, teller, noemer en bron staan op "
+                 "het blad 'indicatoren'.",
     "gebiedsniveau": "gemeente, regio of wijk.",
-    "gebied": "CBS-code van gemeente (GM…) of wijk (WK…), of de naam van de regio.",
-    "periode": "Jaar, of de hele periode (bijvoorbeeld 2021-2025).",
-    "doelgroep": "Code van de doelgroep; 'aandachtsgroepen' = alle behalve 'geen'; 'alle' = "
-                 "geen uitsplitsing; 'verdeelafspraak' = de doelgroepen van het verdeelmodel.",
-    "categorie": "Nadere uitsplitsing (toewijzingsroute, urgentiecategorie, herkomst, eenheid, "
-                 "gemeente van de wijk), anders 'alle'.",
-    "waarde": "factor × teller / noemer; bij aantallen gelijk aan de teller.",
-    "teller": "Teller (aantal).",
+    "gebied": "CBS-code van de gemeente (GM…) of de wijk (WK…), of de naam van de regio.",
+    "gebied_naam": "Naam van het gebied; leeg bij een wijk zonder bekende naam.",
+    "periode": "Jaar (bijvoorbeeld 2024) of een reeks jaren (bijvoorbeeld 2021-2025: de "
+               "monitorperiode, of de planperiode van de woonopgave); tekst.",
+    "doelgroep": "Code van de doelgroep (blad 'doelgroepen'); 'aandachtsgroepen' = alle "
+                 "behalve 'geen'; 'alle' = geen uitsplitsing; 'verdeelafspraak' = de "
+                 "doelgroepen van het verdeelmodel.",
+    "doelgroep_naam": "Naam van de doelgroep.",
+    "categorie": "Nadere uitsplitsing (toewijzingsroute, urgentiecategorie, herkomst, eenheid "
+                 "van de woonopgave, gemeente van de wijk; blad 'categorieen'), anders 'alle'.",
+    "categorie_naam": "Naam van de categorie.",
+    "waarde": "factor × teller / noemer; bij aantallen gelijk aan de teller. Eenheid en "
+              "decimalen volgen uit de indicator (blad 'indicatoren'); niet afgerond.",
+    "teller": "Teller (meestal een aantal).",
     "noemer": "Noemer; leeg bij aantallen.",
 }
 MODEL_COLUMNS = {
     "jaar": "Jaar van de modelrun.",
     "gemeente": "CBS-gemeentecode.",
-    "sleutelaandeel": "Aandeel in de verdeelsleutel (0–1).",
+    "gemeente_naam": "Naam van de gemeente.",
+    "sleutelaandeel": "Aandeel in de verdeelsleutel, als breuk van 0 tot 1 (Excel toont het "
+                      "als percentage).",
     "mutatiebasis": "Mutaties waarop de capaciteit is gebaseerd.",
     "grensruimte": "Mutatiegrens × mutatiebasis, afgerond.",
     "reeds_toegezegd": "Verhuringen binnen de grens buiten het model (bijv. statushouders).",
@@ -43,41 +74,179 @@ MODEL_COLUMNS = {
     "realisatie": "Werkelijke verhuringen aan de doelgroepen van het model.",
     "saldo": "Realisatie min taakstelling.",
 }
+# The doelgroep codes of the indicator table that are totals, not a group of the code list.
+DOELGROEP_TOTALS = {
+    AANDACHTSGROEPEN: ("Alle aandachtsgroepen", "Alle doelgroepen behalve 'geen' samen."),
+    ALLE: ("Alle huishoudens", "Geen uitsplitsing naar doelgroep."),
+    MODEL_SPOOR: ("Doelgroepen met verdeelafspraak",
+                  "De doelgroepen die het verdeelmodel verdeelt, samen."),
+}
+# Code lists that categorie codes come from, with the kind of breakdown they are.
+CATEGORY_LISTS = {"toewijzingsroutes": "toewijzingsroute",
+                  "urgentiecategorieen": "urgentiecategorie",
+                  "eenheden": "eenheid van de woonopgave", "herkomst_bijzonder": "herkomst"}
 
 
-def _codebook(columns: dict[str, str]) -> dict[str, pd.DataFrame]:
-    sheets = {"codeboek": pd.DataFrame({"kolom": list(columns),
-                                        "betekenis": list(columns.values())})}
-    sheets["indicatoren"] = pd.DataFrame([
+def _categories() -> dict[str, tuple[str, str, str]]:
+    """Every categorie code → (naam, soort, beschrijving)."""
+    found = {code: (naam, "gemeente", "Herkomstgemeente (bij herkomst en bestemming) of de "
+                                      "gemeente van de wijk (bij wijkcijfers).")
+             for code, naam in codes.labels("gemeenten").items()}
+    found[ALLE] = ("Alle", "geen uitsplitsing", "Geen nadere uitsplitsing.")
+    found[OUTSIDE_REGION] = (ORIGINS_OUTSIDE[OUTSIDE_REGION], "herkomst",
+                             "Het huishouden kwam uit een gemeente buiten de regio.")
+    for name, kind in CATEGORY_LISTS.items():
+        found |= {row["code"]: (row["naam"], kind, row.get("beschrijving", ""))
+                  for row in codes.load(name)}
+    return found
+
+
+def _doelgroepen() -> dict[str, tuple[str, str]]:
+    """Every doelgroep code of the indicator table → (naam, beschrijving)."""
+    listed = {row["code"]: (row["naam"], row["beschrijving"]) for row in codes.load("doelgroepen")}
+    return listed | DOELGROEP_TOTALS
+
+
+def _gebieden(data: ReportData) -> dict[str, str]:
+    """gemeente and wijk codes, and the region's name, → name; wijken from the map layer."""
+    wijken = data.wijken_map()
+    names = codes.labels("gemeenten") | {data.region.naam: data.region.naam}
+    if wijken is not None:
+        names |= dict(zip(wijken["code"].astype(str), wijken["naam"].astype(str), strict=True))
+    return names
+
+
+def _named(frame: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
+    """`frame` with `<column>_naam` right after each code column in `names`; an unknown code
+    gets no name."""
+    columns: dict[str, pd.Series] = {}
+    for column in frame.columns:
+        columns[column] = frame[column]
+        if column in names:
+            columns[f"{column}_naam"] = frame[column].map(names[column]).astype("str")
+    return pd.DataFrame(columns)
+
+
+def _whole_or_fraction(values: pd.Series) -> list[str]:
+    """Counts without decimals; the few fractional tellers (a weighted share) with them."""
+    whole = values.isna() | (values == values.round())
+    return [COUNT if w else FRACTION for w in whole]
+
+
+def _frame_columns(frame: pd.DataFrame) -> dict[str, list]:
+    return {str(c): frame[c].tolist() for c in frame.columns}
+
+
+def _default_formats(frame: pd.DataFrame) -> dict[str, Format]:
+    """Text as text (codes such as 2024 stay text), numbers as counts."""
+    return {str(c): COUNT if pd.api.types.is_numeric_dtype(frame[c]) else TEXT
+            for c in frame.columns}
+
+
+def _write(frame: pd.DataFrame, folder: Path, name: str, formats: Mapping[str, Format],
+           about: list[str | tuple[str, str]], codebook: dict[str, pd.DataFrame],
+           data: ReportData) -> list[Path]:
+    """The three formats; the XLSX as 'toelichting' (with the DEMO label), 'data', then the
+    codebook sheets."""
+    title = f"Woonzorgmonitor {data.region.naam}: {name} {data.period.replace('-', '–')}"
+
+    def xlsx(path: Path) -> None:
+        book = new_workbook()
+        notes = book.create_sheet("toelichting")
+        sheets = [("data", f"De {name}: één rij per gegeven, kopregel op rij 1."),
+                  *((sheet, f"Codeboek: {sheet}.") for sheet in codebook)]
+        lines = ([DEMO_LABEL, "Deze cijfers komen uit de demodataset: ze beschrijven geen echte "
+                  "huishoudens, woningen of plannen."] if data.demo else [])
+        fill_notes(notes, [*lines, *about, "", *sheets], title=title, demo=data.demo,
+                   links=[sheet for sheet, _ in sheets])
+        fill_table(book.create_sheet("data"), _frame_columns(frame), formats, title=title,
+                   demo=data.demo)
+        for sheet, table in codebook.items():
+            fill_table(book.create_sheet(sheet), _frame_columns(table), _default_formats(table),
+                       title=f"{title} — {sheet}", demo=data.demo)
+        book.save(path)
+
+    return [
+        publish(folder / f"{name}.parquet", lambda path: frame.to_parquet(path, index=False)),
+        # Dutch Excel opens this directly: semicolons, decimal comma, UTF-8 with BOM.
+        publish(folder / f"{name}.csv", lambda path: frame.to_csv(
+            path, sep=";", decimal=",", index=False, encoding="utf-8-sig")),
+        publish(folder / f"{name}.xlsx", xlsx),
+    ]
+
+
+def _columns_sheet(columns: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({"kolom": list(columns), "betekenis": list(columns.values())})
+
+
+def _indicator_sheet() -> pd.DataFrame:
+    return pd.DataFrame([
         {"indicator": i.id, "titel": i.titel, "thema": i.thema, "definitie": i.definitie,
-         "eenheid": i.eenheid, "teller": i.teller, "noemer": i.noemer or "", "factor": i.factor,
-         "bron": i.bron, "kanttekeningen": i.kanttekeningen or ""}
+         "eenheid": i.eenheid, "betekenis_eenheid": UNITS[i.eenheid], "teller": i.teller,
+         "noemer": i.noemer, "factor": i.factor,
+         "uitsplitsingen": ", ".join(i.uitsplitsingen), "bron": i.bron,
+         "kanttekeningen": i.kanttekeningen}
         for i in catalogue().values()])
-    sheets["doelgroepen"] = pd.DataFrame(codes.load("doelgroepen"))
-    return sheets
 
 
-def _write(frame: pd.DataFrame, folder: Path, name: str, columns: dict[str, str],
-           demo: bool) -> list[Path]:
-    parquet, csv, xlsx = (folder / f"{name}.{ext}" for ext in ("parquet", "csv", "xlsx"))
-    frame.to_parquet(parquet, index=False)
-    # Dutch Excel opens this directly: semicolons, decimal comma, UTF-8 with BOM.
-    frame.to_csv(csv, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        label = "DEMO — synthetische gegevens" if demo else None
-        data_sheet = "data"
-        frame.to_excel(writer, sheet_name=data_sheet, index=False, startrow=1 if label else 0)
-        if label:
-            writer.sheets[data_sheet]["A1"] = label
-        for sheet, table in _codebook(columns).items():
-            table.to_excel(writer, sheet_name=sheet, index=False)
-    return [parquet, csv, xlsx]
+def _indicators(data: ReportData, folder: Path) -> list[Path]:
+    doelgroepen, categories = _doelgroepen(), _categories()
+    frame = _named(data.indicators, {
+        "gebied": _gebieden(data),
+        "doelgroep": {code: naam for code, (naam, _) in doelgroepen.items()},
+        "categorie": {code: naam for code, (naam, _, _) in categories.items()}})
+    units = frame["indicator"].map({i.id: number_format(i.eenheid)
+                                    for i in catalogue().values()})
+    formats = {**_default_formats(frame), "waarde": units.tolist(),
+               "teller": _whole_or_fraction(frame["teller"]),
+               "noemer": _whole_or_fraction(frame["noemer"])}
+    used = frame["categorie"].unique()
+    codebook = {
+        "codeboek": _columns_sheet(INDICATOR_COLUMNS),
+        "indicatoren": _indicator_sheet(),
+        "doelgroepen": pd.DataFrame([{"code": code, "naam": naam, "beschrijving": text}
+                                     for code, (naam, text) in doelgroepen.items()]),
+        "categorieen": pd.DataFrame([{"code": code, "naam": naam, "soort": kind,
+                                      "beschrijving": text}
+                                     for code, (naam, kind, text) in categories.items()
+                                     if code in used]),
+        "gebieden": frame[["gebiedsniveau", "gebied", "gebied_naam"]].drop_duplicates(),
+    }
+    about = [
+        "De indicatortabel van de Woonzorgmonitor: één rij per indicator, gebied, periode, "
+        "doelgroep en categorie. Regiocijfers zijn de som van de tellers en noemers van de "
+        "gemeenten, cijfers over een reeks jaren de som over de jaren; pas daarna wordt "
+        "gedeeld. De waarden zijn niet afgerond; de celopmaak toont ze met de decimalen van "
+        "hun eenheid.",
+        ("Regio", f"{data.region.naam}: "
+                  + ", ".join(data.gemeente_name(g) for g in data.region.gemeenten)),
+        ("Monitorperiode", data.period),
+    ]
+    return _write(frame, folder, "indicatoren", formats, about, codebook, data)
+
+
+def _model(data: ReportData, folder: Path) -> list[Path]:
+    results = data.model.resultaten.astype({"gemeente": str})
+    frame = _named(results, {"gemeente": codes.labels("gemeenten")})
+    formats = {**_default_formats(frame), "jaar": YEAR, "sleutelaandeel": SHARE}
+    gemeenten = frame[["gemeente", "gemeente_naam"]].drop_duplicates()
+    codebook = {"codeboek": _columns_sheet(MODEL_COLUMNS),
+                "gemeenten": gemeenten.rename(columns={"gemeente": "code",
+                                                       "gemeente_naam": "naam"})}
+    model_groups = ", ".join(codes.labels("doelgroepen")[d]
+                             for d in data.model_config.model_doelgroepen)
+    about = [
+        "De uitkomsten van het verdeelmodel per jaar en gemeente, achteraf toegepast op de "
+        "gerealiseerde instroom: wat elke gemeente volgens de verdeelsleutel en de mutatiegrens "
+        "zou huisvesten (taakstelling), naast wat zij werkelijk huisvestte (realisatie).",
+        ("Doelgroepen", f"Met verdeelafspraak: {model_groups}."),
+        ("Mutatiegrens", f"{fmt_percent(100 * data.model_config.mutatiegrens, 0)} van de "
+                         "mutaties"),
+        ("Monitorperiode", data.period),
+    ]
+    return _write(frame, folder, "verdeelmodel", formats, about, codebook, data)
 
 
 def write_exports(data: ReportData, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    model = data.model.resultaten.astype({"gemeente": str})
-    return [
-        *_write(data.indicators, folder, "indicatoren", INDICATOR_COLUMNS, data.demo),
-        *_write(model, folder, "verdeelmodel", MODEL_COLUMNS, data.demo),
-    ]
+    return [*_indicators(data, folder), *_model(data, folder)]

@@ -65,7 +65,13 @@ def inflow_by_group(data: ReportData, gemeente: str) -> pd.DataFrame:
         rows.append({"Doelgroep": labels[doelgroep], "Verhuringen": int(count[gemeente]),
                      "Per 1.000 huishoudens": rate[gemeente],
                      f"Per 1.000 huishoudens {data.region.naam}": rate[data.region.naam]})
-    return pd.DataFrame(rows)
+    return _with_codes(pd.DataFrame(rows), "Doelgroep", codes.aandachtsgroepen())
+
+
+def _with_codes(frame: pd.DataFrame, column: str, values: object) -> pd.DataFrame:
+    """The codes of a column of names, for the tabellenboek (see `show.table`)."""
+    frame.attrs["codes"] = {column: [str(v) for v in values]}
+    return frame
 
 
 def _largest_first(rows: pd.DataFrame) -> pd.DataFrame:
@@ -83,11 +89,13 @@ def origins(data: ReportData, gemeente: str) -> pd.DataFrame:
     frame = pd.DataFrame({"Herkomst": [origin_name(data, c) for c in known.index],
                           "Verhuringen": known["teller"].astype(int).to_numpy(),
                           "Aandeel": known["waarde"].to_numpy()})
+    origin_codes = list(known.index)
     unknown = int(counts["onbekend"])
     if unknown:
         frame.loc[len(frame)] = {"Herkomst": origin_name(data, "onbekend"),
                                  "Verhuringen": unknown, "Aandeel": float("nan")}
-    return frame
+        origin_codes.append("onbekend")
+    return _with_codes(frame, "Herkomst", origin_codes)
 
 
 def destinations(data: ReportData, gemeente: str) -> pd.DataFrame:
@@ -95,9 +103,10 @@ def destinations(data: ReportData, gemeente: str) -> pd.DataFrame:
     rows = data.rows("aandeel_bestemming", periode=data.period, doelgroep="aandachtsgroepen",
                      categorie=gemeente).set_index("gebied")
     rows = _largest_first(rows.reindex([g for g in data.region.gemeenten if g in rows.index]))
-    return pd.DataFrame({"Gehuisvest in": [data.gemeente_name(g) for g in rows.index],
-                         "Verhuringen": rows["teller"].astype(int).to_numpy(),
-                         "Aandeel": rows["waarde"].to_numpy()})
+    frame = pd.DataFrame({"Gehuisvest in": [data.gemeente_name(g) for g in rows.index],
+                          "Verhuringen": rows["teller"].astype(int).to_numpy(),
+                          "Aandeel": rows["waarde"].to_numpy()})
+    return _with_codes(frame, "Gehuisvest in", rows.index)
 
 
 def model_by_year(data: ReportData, gemeente: str) -> pd.DataFrame:

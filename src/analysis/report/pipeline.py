@@ -28,6 +28,7 @@ from analysis.report.execute import Job, Outcome, execute_all
 from analysis.report.exports import write_exports
 from analysis.report.index import data_section, write_index
 from analysis.report.kinds import SUFFIXES, DocumentKind, document_kinds
+from analysis.report.workbook import write_tabellenboek
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,12 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
                 else:  # interactive figures need their own conversion
                     render_html(to_markdown(executed, "html", resources).markdown, resources,
                                 meta, out)
+                published.outputs.append(out)
+                made.append((document, out))
+            if document.kind.workbook:
+                out = write_tabellenboek(static[document.job.name].tables,
+                                         target.with_suffix(".xlsx"), title=meta.title,
+                                         subtitle=f"{meta.area}, {meta.period}", demo=data.demo)
                 published.outputs.append(out)
                 made.append((document, out))
         except RenderError as exc:  # one document failing must not stop the others

@@ -125,6 +125,17 @@ def signals_table(data: ReportData) -> pd.DataFrame:
                          "Regel": [s.rule[0].upper() + s.rule[1:] + "." for s in ranked]})
 
 
+def intro(data: ReportData) -> str:
+    region, period = data.region.naam, data.period
+    lettings = data.values("verhuringen", periode=period)[region]
+    priority = data.values("verhuringen", periode=period, doelgroep="aandachtsgroepen")[region]
+    return (f"Deze analyse beschrijft de huisvesting van aandachtsgroepen in de sociale huur in "
+            f"{region}. In {period} verhuurden de corporaties in {region} {fmt_int(lettings)} "
+            f"sociale huurwoningen, waarvan {fmt_int(priority)} aan huishoudens uit een "
+            "aandachtsgroep. De kernboodschappen hieronder staan in volgorde van urgentie; elke "
+            "boodschap zegt wat zij van de Bestuurlijke Tafel Wonen vraagt.")
+
+
 def key_messages(data: ReportData) -> list[str]:
     """Three to five key messages for the Bestuurlijke Tafel, most urgent first: each with its
     figure and what it asks of the Tafel."""

@@ -1,0 +1,347 @@
+"""The Excel files opened as an analyst would: the tabellenboek beside every municipal appendix
+and the data exports, with their header on row 1, frozen, filtered, real number formats, names
+beside codes, the DEMO label where it belongs and a codebook that stands on its own."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from analysis import codes
+from analysis.indicators.catalogue import catalogue
+from analysis.layout import DEMO_LABEL
+from analysis.report import show
+from analysis.report.data import load_report_data
+from analysis.report.show import ShownTable
+from analysis.report.workbook import UNITS, write_tabellenboek
+from analysis.tables import DECIMALS
+from conftest import pdf_pages
+
+APPENDICES = {"GM0503": "delft", "GM0518": "s-gravenhage"}
+EXPORTS = ("indicatoren", "verdeelmodel")
+
+
+@pytest.fixture(scope="module")
+def reports(demo_reports):
+    return demo_reports[0]
+
+
+@pytest.fixture(scope="module")
+def data(demo_build):
+    return load_report_data(demo_build[0] / "processed")
+
+
+@pytest.fixture(scope="module")
+def indicators(reports):
+    return pd.read_parquet(reports / "data/indicatoren.parquet")
+
+
+@pytest.fixture(scope="module")
+def exports(reports):
+    """The export workbooks, each opened once (the indicator table is large)."""
+    return {name: load_workbook(reports / f"data/{name}.xlsx") for name in EXPORTS}
+
+
+def _cells(sheet) -> list:
+    return [c for row in sheet.iter_rows() for c in row if c.value is not None]
+
+
+def _texts(book) -> list[str]:
+    """Every text a reader sees: cells and page headers."""
+    found = [str(c.value) for sheet in book for c in _cells(sheet)]
+    for sheet in book:
+        found += [sheet.oddHeader.left.text or "", sheet.oddHeader.center.text or ""]
+    return found
+
+
+def _header(sheet) -> list:
+    return [c.value for c in next(sheet.iter_rows(max_row=1))]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _frame(sheet) -> pd.DataFrame:
+    rows = list(sheet.iter_rows(values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def _contents(book) -> dict[str, str]:
+    """Sheet name → caption, as the sheet 'Inhoud' lists them."""
+    rows = book["Inhoud"].iter_rows(values_only=True)
+    return {name: caption for name, caption, *_ in rows if name and name.startswith("Tabel ")}
+
+
+def _by_caption(book, start: str):
+    (name,) = [n for n, caption in _contents(book).items() if caption.startswith(start)]
+    return _frame(book[name])
+
+
+def _plain(text: str) -> str:
+    # Pandoc typesets ' as a typographic quote.
+    return " ".join(re.sub("[‘’]", "'", text).split())
+
+
+@pytest.mark.parametrize("gemeente", APPENDICES)
+def test_tabellenboek_has_every_table_of_the_appendix(reports, gemeente):
+    target = reports / f"gemeenten/bijlage-{APPENDICES[gemeente]}"
+    book = load_workbook(target.with_suffix(".xlsx"))
+    shown = re.findall(r"^\s*Tabel (\d+) — (.+?)\s*$", "\n".join(pdf_pages(
+        target.with_suffix(".pdf"))), re.M)
+    contents = _contents(book)
+    assert len(shown) == len(contents) >= 5
+    assert book.sheetnames == ["Inhoud", *(f"Tabel {n}" for n, _ in shown), "codeboek"]
+    for number, start in shown:  # a long caption wraps onto the next line of the PDF
+        assert _plain(contents[f"Tabel {number}"]).startswith(_plain(start)), number
+
+
+@pytest.mark.parametrize("gemeente", APPENDICES)
+def test_tabellenboek_sheets_read_like_tables(reports, gemeente):
+    book = load_workbook(reports / f"gemeenten/bijlage-{APPENDICES[gemeente]}.xlsx")
+    inhoud = [c.value for c in _cells(book["Inhoud"])]
+    assert DEMO_LABEL in inhoud
+    codebook = _frame(book["codeboek"])
+    for name, caption in _contents(book).items():
+        sheet = book[name]
+        header = _header(sheet)
+        assert all(isinstance(h, str) and h for h in header), name
+        assert all(c.font.bold for c in sheet[1])
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == sheet.dimensions
+        assert all(sheet.column_dimensions[c.column_letter].width > len(str(c.value))
+                   for c in sheet[1])
+        assert sheet.oddHeader.center.text == caption
+        assert sheet.oddHeader.left.text == DEMO_LABEL
+        assert DEMO_LABEL not in [c.value for c in _cells(sheet)]
+        numbers = [c for c in _cells(sheet) if _is_number(c.value)]
+        assert all(c.number_format != "General" for c in numbers), name
+        assert list(codebook.loc[codebook["blad"] == name, "kolom"]) == header
+    assert set(codebook["betekenis"]) and codebook["betekenis"].notna().all()
+
+
+def test_tabellenboek_values_equal_the_export(reports, data, indicators):
+    book = load_workbook(reports / "gemeenten/bijlage-delft.xlsx")
+    period, region = data.period, data.region.naam
+
+    def exported(indicator: str, gebied: str, **where: str) -> float:
+        rows = indicators[(indicators["indicator"] == indicator)
+                          & (indicators["gebied"] == gebied)]
+        for column, value in {"categorie": "alle", "doelgroep": "alle", **where}.items():
+            rows = rows[rows[column] == value]
+        return rows["waarde"].item()
+
+    inflow = _by_caption(book, "Verhuringen aan doelgroepen in Delft")
+    code = {name: c for c, name in codes.labels("doelgroepen").items()}
+    assert len(inflow) == len(codes.codes("doelgroepen")) - 1
+    for row in inflow.itertuples(index=False):
+        doelgroep = code[row.Doelgroep]
+        assert row.Verhuringen == exported("verhuringen", "GM0503", periode=period,
+                                           doelgroep=doelgroep)
+        assert row[2] == pytest.approx(exported("instroom_per_1000_huishoudens", "GM0503",
+                                                periode=period, doelgroep=doelgroep), rel=1e-14)
+        assert row[3] == pytest.approx(exported("instroom_per_1000_huishoudens", region,
+                                                periode=period, doelgroep=doelgroep), rel=1e-14)
+    limit = _by_caption(book, "Aandeel mutaties naar aandachtsgroepen per jaar")
+    assert list(limit["Jaar"]) == [str(j) for j in data.region.jaren]
+    for row in limit.itertuples(index=False):
+        for column, gebied in ((1, "GM0503"), (2, region)):
+            assert row[column] == pytest.approx(exported(
+                "aandeel_mutaties_aandachtsgroepen", gebied, periode=row.Jaar), rel=1e-14)
+
+
+def test_tabellenboek_number_formats(reports):
+    book = load_workbook(reports / "gemeenten/bijlage-delft.xlsx")
+    formats = {}
+    for name in _contents(book):
+        sheet = book[name]
+        for header, cell in zip(_header(sheet), sheet[2], strict=True):
+            formats.setdefault(header, cell.number_format)
+    assert formats["Verhuringen"] == "#,##0"
+    assert formats["Aandeel"] == '#,##0.0"%"'  # values on the 0–100 scale, as in the export
+    assert formats["Per 1.000 huishoudens"] == "#,##0.0"
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_export_workbooks_read_like_tables(reports, exports, name):
+    book = exports[name]
+    frame = pd.read_parquet(reports / f"data/{name}.parquet")
+    assert book.sheetnames[:3] == ["toelichting", "data", "codeboek"]
+    assert DEMO_LABEL in [c.value for c in _cells(book["toelichting"])]
+    sheet = book["data"]
+    assert _header(sheet) == list(frame.columns)  # no label pushed the header down
+    assert list(_frame(book["codeboek"])["kolom"]) == list(frame.columns)
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, frame.shape[1]).column_letter}" \
+                                    f"{len(frame) + 1}"
+    for current in book:
+        assert current.oddHeader.left.text == DEMO_LABEL, current.title
+        assert all(current.column_dimensions[c.column_letter].width for c in current[1])
+    first = list(sheet.iter_rows(min_row=2, max_row=200))
+    assert DEMO_LABEL not in [c.value for row in first for c in row]
+    numbers = [c for row in first for c in row if _is_number(c.value)]
+    assert numbers and all(c.number_format != "General" for c in numbers)
+
+
+def test_indicator_export_formats_by_unit(exports):
+    sheet = exports["indicatoren"]["data"]
+    header = _header(sheet)
+    waarde, periode = header.index("waarde"), header.index("periode")
+    seen = {}
+    for row in sheet.iter_rows(min_row=2):
+        unit = catalogue()[row[0].value].eenheid
+        if row[waarde].value is not None:
+            seen.setdefault(unit, row[waarde].number_format)
+        assert isinstance(row[periode].value, str)
+    assert seen["verhuringen"] == "#,##0"
+    assert seen["procent"] == '#,##0.0"%"'
+    assert seen["per 1.000 huishoudens"] == "#,##0.0"
+    assert seen["index"] == "#,##0.00"
+
+
+def test_indicator_export_values_equal_the_other_formats(reports, exports, indicators):
+    xlsx = _frame(exports["indicatoren"]["data"]).astype(
+        {"waarde": float, "teller": float, "noemer": float})
+    csv = pd.read_csv(reports / "data/indicatoren.csv", sep=";", decimal=",",
+                      encoding="utf-8-sig", dtype={"periode": str})
+    assert list(xlsx.columns) == list(csv.columns) == list(indicators.columns)
+    assert set(indicators["periode"]) >= {"2021", "2021-2025"}
+    pd.testing.assert_frame_equal(xlsx, indicators, check_dtype=False, rtol=1e-14)
+
+
+def test_names_beside_codes(reports, exports, indicators, data):
+    columns = list(indicators.columns)
+    for code in ("gebied", "doelgroep", "categorie"):
+        assert columns[columns.index(code) + 1] == f"{code}_naam"
+    named = indicators.drop_duplicates(["gebied", "doelgroep", "categorie"])
+    pairs = dict(zip(named["gebied"], named["gebied_naam"], strict=True))
+    assert pairs["GM0503"] == "Delft" and pairs["GM0518"] == "'s-Gravenhage"
+    assert pairs[data.region.naam] == data.region.naam
+    wijken = indicators[indicators["gebiedsniveau"] == "wijk"]
+    assert len(wijken) and wijken["gebied_naam"].notna().all()
+    doelgroepen = dict(zip(named["doelgroep"], named["doelgroep_naam"], strict=True))
+    assert doelgroepen["ouderen"] == "Ouderen"
+    assert doelgroepen["aandachtsgroepen"] == "Alle aandachtsgroepen"
+    categories = dict(zip(named["categorie"], named["categorie_naam"], strict=True))
+    assert categories["GM0518"] == "'s-Gravenhage" and categories["loting"] == "Loting"
+    assert named[["doelgroep_naam", "categorie_naam"]].notna().all().all()
+    model = pd.read_csv(reports / "data/verdeelmodel.csv", sep=";", decimal=",",
+                        encoding="utf-8-sig")
+    assert list(model.columns[1:3]) == ["gemeente", "gemeente_naam"]
+    assert set(model["gemeente_naam"]) == {data.gemeente_name(g) for g in data.region.gemeenten}
+    sheet = exports["verdeelmodel"]["data"]
+    formats = {h: c.number_format for h, c in zip(_header(sheet), sheet[2], strict=True)}
+    assert (formats["jaar"], formats["sleutelaandeel"], formats["taakstelling"]) == (
+        "0", "0.0%", "#,##0")
+
+
+def test_codebook_stands_on_its_own(exports, indicators):
+    sheets = {sheet.title: _frame(sheet) for sheet in exports["indicatoren"]
+              if sheet.title not in ("toelichting", "data")}
+    assert list(sheets["codeboek"]["kolom"]) == list(indicators.columns)
+    described = sheets["indicatoren"].set_index("indicator")
+    for indicator in catalogue().values():
+        row = described.loc[indicator.id]
+        assert (row["titel"], row["definitie"], row["eenheid"], row["teller"], row["bron"]) == (
+            indicator.titel, indicator.definitie, indicator.eenheid, indicator.teller,
+            indicator.bron)
+        assert row["betekenis_eenheid"] == UNITS[indicator.eenheid]
+        for field in ("noemer", "kanttekeningen"):
+            cell = None if pd.isna(row[field]) else row[field]  # empty, not the text "None"
+            assert getattr(indicator, field) == cell
+    assert set(indicators["doelgroep"]) <= set(sheets["doelgroepen"]["code"])
+    assert set(indicators["categorie"]) <= set(sheets["categorieen"]["code"])
+    assert set(indicators["gebied"]) == set(sheets["gebieden"]["gebied"])
+    for name, book in exports.items():
+        texts = [str(c.value) for sheet in book if sheet.title != "data"
+                 for c in _cells(sheet)]
+        assert any("factor × teller / noemer" in t for t in texts) == (name == "indicatoren")
+        pointers = [t for t in texts
+                    if re.search(r"docs/|\.(md|csv|parquet|xlsx|yml|json|ipynb)\b", t)]
+        assert pointers == [], name
+
+
+def test_published_files_are_readable_by_colleagues(reports, data):
+    exported = list((reports / "data").iterdir())
+    workbooks = list((reports / "gemeenten").glob("*.xlsx"))
+    assert len(exported) == 2 * 3 and len(workbooks) == len(data.region.gemeenten)
+    for path in [*exported, *workbooks]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
+    hidden = [p for p in (reports / "gemeenten").iterdir() if p.name.startswith(".")]
+    assert hidden == []  # no temporary file left behind
+
+
+def _capture(monkeypatch) -> list[dict]:
+    shown: list[dict] = []
+    monkeypatch.setattr(show, "display", lambda data, metadata=None, raw=False:
+                        shown.append(json.loads(json.dumps(metadata))))
+    return shown
+
+
+def test_show_table_keeps_the_real_values(monkeypatch):
+    shown = _capture(monkeypatch)
+    frame = pd.DataFrame({"Gemeente": ["Delft", "Westland"],
+                          "Verhuringen": np.array([1234, 5], dtype="int64"),
+                          "Aandeel": [12.345678901234567, np.nan]})
+    show.table(frame, {"Aandeel": "procent"}, caption="Een tabel",
+               codes={"Gemeente": ["GM0503", "GM1783"]})
+    table = ShownTable.from_metadata(shown[0][show.META_KEY]["table"])
+    assert table.caption == "Een tabel"
+    assert table.rows == [["Delft", 1234, 12.345678901234567], ["Westland", 5, None]]
+    assert isinstance(table.rows[0][1], int)
+    assert table.units == {"Aandeel": "procent"}
+    assert table.codes == {"Gemeente": ["GM0503", "GM1783"]}
+    with pytest.raises(ValueError, match="Gemeente"):
+        show.table(frame, caption="x", codes={"Gemeente": ["GM0503"]})
+
+
+def _table(**changes) -> ShownTable:
+    base = {"caption": "=1+1 tabel", "columns": ["Herkomst", "Verhuringen", "Aandeel", "Noot"],
+            "rows": [["Delft", 1234, 56.78, "=SUM(A1:A2)"], ["Buitenland", 5, 1.5, "#N/A"]],
+            "units": {"Aandeel": "procent"}, "codes": {"Herkomst": ["GM0503", "buitenland"]}}
+    return ShownTable(**{**base, **changes})
+
+
+def test_workbook_text_is_never_a_formula(tmp_path):
+    target = write_tabellenboek([_table()], tmp_path / "boek.xlsx", title="=Titel",
+                                subtitle="Gemeente Delft", demo=False)
+    book = load_workbook(target)
+    sheet = book["Tabel 1"]
+    assert _header(sheet) == ["Herkomst (code)", "Herkomst", "Verhuringen", "Aandeel", "Noot"]
+    assert [c.value for c in sheet["A"]][1:] == ["GM0503", "buitenland"]
+    assert [c.value for c in sheet["E"]][1:] == ["=SUM(A1:A2)", "#N/A"]
+    assert all(c.data_type == "s" for c in sheet["E"])
+    assert book["Inhoud"]["A1"].value == "=Titel" and book["Inhoud"]["A1"].data_type == "s"
+    assert [c.number_format for c in sheet[2]][2:4] == ["#,##0", '#,##0.0"%"']
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_real_data_has_no_demo_label(tmp_path):
+    book = load_workbook(write_tabellenboek([_table()], tmp_path / "boek.xlsx", title="Titel",
+                                            subtitle="Gemeente Delft", demo=False))
+    assert not [t for t in _texts(book) if "DEMO" in t]
+
+
+def test_every_unit_is_explained():
+    assert set(UNITS) == set(DECIMALS) >= {i.eenheid for i in catalogue().values()}
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    def broken(self, path):
+        Path(path).write_bytes(b"half")
+        raise OSError("schijf vol")
+
+    monkeypatch.setattr(Workbook, "save", broken)
+    with pytest.raises(OSError):
+        write_tabellenboek([_table()], tmp_path / "boek.xlsx", title="T", subtitle="S",
+                           demo=True)
+    assert list(tmp_path.iterdir()) == []
