@@ -16,12 +16,14 @@ from babel import Locale
 from babel.core import get_global
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Length, Mm, Pt, RGBColor, Twips
 from docx.styles.style import BaseStyle
+from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from analysis.layout import DEMO_LABEL
 from analysis.render.house import COLOURS
@@ -33,33 +35,117 @@ FONT = "Arial"
 PAPER = {"a4": (Mm(210), Mm(297)), "letter": (Mm(215.9), Mm(279.4))}
 MARGIN = Mm(25)
 DEMO_STYLE = "Demo"  # paragraph style of the in-text demo notice
+DENSE_STYLE = "Compact Small"  # cells of a table too wide for 9 pt text (woonzorg.lua: DENSE)
+DENSE_MARGIN = Pt(2)  # its cell margins left and right, as in the PDF
 
 
 def render_docx(markdown: str, resources: Path, meta: DocumentMeta, out: Path) -> None:
     """Convert `markdown` (images relative to `resources`) to a Word document at `out`."""
     reference = reference_doc(meta.demo, meta.lang, meta.papersize)
-    # Numbered headings as in the PDF of the same appendix, so "zie 2.1" holds in both.
-    args = ["--to", "docx", "--output", "-", "--reference-doc", str(reference),
-            "--number-sections"]
+    # No section numbers (the PDF has them): an officer pastes the appendix under a chapter of
+    # the gemeente's own programme, whose heading styles number it.
+    args = ["--to", "docx", "--output", "-", "--reference-doc", str(reference)]
     # Pandoc's title block: Title, Subtitle, Author and Date paragraphs in Word's styles.
     metadata = {"subtitle": meta.area, "author": meta.organisation,
                 "date": f"Periode {meta.period} · {meta.date_text}"}
     if meta.toc:
         args.append("--toc")
         metadata["toc-title"] = "Inhoudsopgave"
-    data = convert(markdown, resources, meta, out, args, metadata)
-    if meta.demo:
-        data = _with_demo_paragraph(data)
-    write_atomic(out, data)
-
-
-def _with_demo_paragraph(data: bytes) -> bytes:
-    """Put the demo notice before the title: pasted elsewhere, the text still says it."""
-    document = docx.Document(io.BytesIO(data))
-    document.paragraphs[0].insert_paragraph_before(DEMO_LABEL, style=DEMO_STYLE)
+    document = docx.Document(io.BytesIO(convert(markdown, resources, meta, out, args,
+                                                metadata)))
+    _number_captions(document)
+    _fit_tables(document)
+    _end_title_block(document, meta.cover)
+    if meta.demo:  # before the title: pasted elsewhere, the text still says it
+        document.paragraphs[0].insert_paragraph_before(DEMO_LABEL, style=DEMO_STYLE)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    write_atomic(out, buffer.getvalue())
+
+
+# --- Post-processing Pandoc's document ----------------------------------------------------
+
+CAPTIONS = {"Table Caption": "Tabel", "Image Caption": "Figuur"}  # Pandoc's style → label
+TITLE_BLOCK = ("Title", "Subtitle", "Author", "Date")
+SMALL_TABLE = 25  # rows; a table this short is kept on one page
+KEPT_ROWS = 3     # the last rows of a longer table (the total and two above it) stay together
+
+
+def _number_captions(document: WordDocument) -> None:
+    """Pandoc's table and figure captions as Word writes them: the built-in Caption style and
+    "Tabel 1 — …" / "Figuur 1 — …" with a SEQ field that Word renumbers (Tabel and Figuur are
+    the labels of Dutch Word's Insert Caption, so pasted captions join the programme's own)."""
+    caption = document.styles["Caption"]
+    counts = dict.fromkeys(CAPTIONS.values(), 0)
+    for paragraph in document.paragraphs:
+        label = CAPTIONS.get(paragraph.style.name)
+        if label is None:
+            continue
+        counts[label] += 1
+        paragraph.style = caption
+        # A table's caption sits above it; an image's below it, held by Captioned Figure.
+        paragraph.paragraph_format.keep_with_next = label == "Tabel"
+        text = paragraph.runs[0]._r if paragraph.runs else None
+        number = [paragraph.add_run(f"{label} "),
+                  *_field(paragraph, f"SEQ {label} \\* ARABIC", str(counts[label]))]
+        for run in number:
+            run.bold = True
+        added = [*number, paragraph.add_run(" — ")]
+        if text is not None:  # added at the end; the label goes before the caption's text
+            for run in added:
+                text.addprevious(run._r)
+
+
+def _fit_tables(document: WordDocument) -> None:
+    """Every table exactly as wide as the text, its columns in the proportions the filter
+    chose (woonzorg.lua); rows never split, a short table stays on one page, a longer one keeps
+    its header with the first row and its last rows together."""
+    section = document.sections[0]
+    text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+    for table in document.tables:
+        grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
+        shares = [int(column.get(qn("w:w"))) for column in grid]
+        widths = [round(text_width.twips * share / sum(shares)) for share in shares]
+        for column, width in zip(grid, widths, strict=True):
+            column.set(qn("w:w"), str(width))
+        if table.cell(0, 0).paragraphs[0].style.name == DENSE_STYLE:
+            _cell_margins(table, DENSE_MARGIN)
+        rows = table.rows
+        for index, row in enumerate(rows):
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            column = 0
+            for cell in row._tr.tc_lst:
+                cell.width = Twips(sum(widths[column:column + cell.grid_span]))
+                column += cell.grid_span
+            keep = index < len(rows) - 1 and (len(rows) <= SMALL_TABLE or index == 0
+                                              or index >= len(rows) - KEPT_ROWS)
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = keep
+
+
+def _cell_margins(table: Table, margin: Length) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(margin.twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    # Schema order: before the tblLook that Pandoc writes into every table.
+    table._tbl.tblPr.find(qn("w:tblLook")).addprevious(margins)
+
+
+def _end_title_block(document: WordDocument, cover: bool) -> None:
+    """A cover: the title block low on page 1 and the text from page 2. Otherwise a compact
+    title block with the text right below it."""
+    block = [p for p in document.paragraphs[:len(TITLE_BLOCK)] if p.style.name in TITLE_BLOCK]
+    if not block:
+        return
+    if cover:
+        block[0].paragraph_format.space_before = Pt(150)
+        block[-1].add_run().add_break(WD_BREAK.PAGE)
+    else:
+        block[-1].paragraph_format.space_after = Pt(18)
 
 
 # --- Reference document ------------------------------------------------------------------
@@ -164,12 +250,15 @@ def _style_paragraphs(document: WordDocument) -> None:
         _font(styles[name], 10, colour="muted", bold=False)
         _spacing(styles[name], 0, 2, left=True)
     # Pandoc names it 'Caption'; Word's built-in is 'caption' (which python-docx shows as
-    # 'Caption'). Renamed, Word's own "Insert caption" uses the same style.
+    # 'Caption'). Renamed, it is the style of Word's own Insert Caption, which all our
+    # captions get (`_number_captions`).
     caption = next(style for style in styles if style.style_id == "Caption")
-    caption.name = "Caption"
+    caption.element.name_val = "caption"
     _font(caption, 9, colour="muted", italic=False)
     _spacing(caption, 4, 10)
-    styles["Table Caption"].paragraph_format.keep_with_next = True
+    dense = styles.add_style(DENSE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    dense.base_style = styles["Compact"]
+    _font(dense, 7)
     demo = styles.add_style(DEMO_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     demo.base_style = styles["Normal"]
     _font(demo, 11, colour="demo", bold=True)
@@ -243,7 +332,7 @@ def _page_numbers(paragraph: Paragraph) -> None:
         run.font.color.rgb = _rgb("muted")
 
 
-def _field(paragraph: Paragraph, instruction: str) -> None:
+def _field(paragraph: Paragraph, instruction: str, shown: str = "1") -> list[Run]:
     """A Word field as runs (begin, code, separate, shown value, end), so it takes the
     paragraph's run formatting like any text; Word fills in the value when it lays out."""
     def mark(kind: str) -> OxmlElement:
@@ -251,11 +340,13 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
         element.set(qn("w:fldCharType"), kind)
         return element
 
-    paragraph.add_run()._r.append(mark("begin"))
+    runs = [paragraph.add_run() for _ in range(5)]
+    runs[0]._r.append(mark("begin"))
     code = OxmlElement("w:instrText")
     code.set(qn("xml:space"), "preserve")
     code.text = f" {instruction} "
-    paragraph.add_run()._r.append(code)
-    paragraph.add_run()._r.append(mark("separate"))
-    paragraph.add_run("1")
-    paragraph.add_run()._r.append(mark("end"))
+    runs[1]._r.append(code)
+    runs[2]._r.append(mark("separate"))
+    runs[3].text = shown
+    runs[4]._r.append(mark("end"))
+    return runs

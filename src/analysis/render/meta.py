@@ -62,7 +62,9 @@ class DocumentMeta:
         off is left out: to a Pandoc template any text, "false" too, counts as on."""
         variables = {f"colour-{name}": value for name, value in COLOURS.items()}
         variables |= {"demo-notice": DEMO_LABEL, "papersize": self.papersize}
-        if self.toc:  # a document with a table of contents is long enough for chapters to
-            variables["toc"] = "true"  # start on a fresh page
-            variables["chapters-on-new-page"] = "true"
+        if self.cover:
+            variables["cover"] = "true"
+        if self.toc:  # a document with a table of contents is long enough for its chapters
+            variables["toc"] = "true"  # to start on a fresh page (see woonzorg.typ)
+            variables["chapter-breaks"] = "true"
         return variables

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -12,6 +14,42 @@ from pathlib import Path
 import pypandoc
 
 from analysis.render.meta import DocumentMeta
+
+FILE_MODE = 0o644  # published files are read by colleagues, whatever the umask
+
+# A word that starts with an apostrophe is an elision: 's-Gravenhage, 's-Hertogenbosch, 't,
+# 'n, '80. Its apostrophe is U+2019. Pandoc's smart quotes would take it for an opening quote
+# (U+2018) whenever a closing quote follows later in the paragraph, so it is set beforehand:
+# an apostrophe after a space, bracket, quote, emphasis mark or tag, before one letter or two
+# digits that end the word ('aandachtsgroepen' stays a quotation, 's' too).
+_ELISION = re.compile(r"(?<![^\s(\[>*_\"“])'(?=(?:[^\W\d_]|\d\d)(?![\w'’]))")
+# Code stays as written: fenced blocks and inline code; raw HTML only outside tags and scripts.
+_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n.*?^(?P=fence)[ \t]*$"
+                   r"|`[^`\n]+`", re.M | re.S)
+_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
+
+
+def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str],
+             keep: Callable[[re.Match[str]], str] = lambda match: match.group(0)) -> str:
+    """`text` with `change` applied between the matches of `pattern` (matches go to `keep`)."""
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts += [change(text[last:match.start()]), keep(match)]
+        last = match.end()
+    return "".join([*parts, change(text[last:])])
+
+
+def typeset_apostrophes(text: str) -> str:
+    """`text` (Pandoc Markdown) with every elision's apostrophe set as U+2019."""
+    def elisions(part: str) -> str:
+        return _ELISION.sub("\u2019", part)
+
+    def code(match: re.Match[str]) -> str:
+        if match.group("fence") and match.group("info").strip() == "{=html}":
+            return _outside(_TAGS, match.group(0), elisions)
+        return match.group(0)
+
+    return _outside(_CODE, text, elisions, code)
 
 
 class RenderError(RuntimeError):
@@ -56,8 +94,9 @@ def convert(markdown: str, resources: Path, meta: DocumentMeta, out: Path, args:
               "--lua-filter", str(template("woonzorg.lua"))]
     for key, value in (meta.pandoc_metadata() | (metadata or {})).items():
         text = ("true" if value else "false") if isinstance(value, bool) else value
-        common += ["--metadata", f"{key}={text}"]
-    return run_pandoc([*args, *common], markdown, meta.label(out), cwd=folder)
+        common += ["--metadata", f"{key}={typeset_apostrophes(text)}"]
+    return run_pandoc([*args, *common], typeset_apostrophes(markdown), meta.label(out),
+                      cwd=folder)
 
 
 def own_template(name: str, meta: DocumentMeta) -> list[str]:
@@ -74,6 +113,7 @@ def write_atomic(out: Path, data: bytes) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
     try:
+        os.fchmod(handle, FILE_MODE)  # mkstemp makes it private (0600)
         with os.fdopen(handle, "wb") as file:
             file.write(data)
         os.replace(partial, out)

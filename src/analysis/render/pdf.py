@@ -37,8 +37,10 @@ def debug_folder(out: Path) -> Path:
 
 def render_pdf(markdown: str, resources: Path, meta: DocumentMeta, out: Path) -> None:
     """Typeset `markdown` (images relative to `resources`) as an accessible PDF at `out`."""
+    # typst-smart: Pandoc writes the quotes and apostrophes it chose (’s-Gravenhage) as
+    # characters; as ASCII quotes, Typst's own smart quotes would open a quotation there.
     source = convert(markdown, resources, meta, out,
-                     ["--to", "typst", *own_template("woonzorg.typ", meta)])
+                     ["--to", "typst-smart", *own_template("woonzorg.typ", meta)])
     typ_path = debug_folder(out) / f"{out.stem}.typ"
     typ_path.write_bytes(source)
     try:
