@@ -141,14 +141,17 @@ def test_tabellenboek_values_equal_the_export(reports, data, indicators):
     inflow = _by_caption(book, "Verhuringen aan doelgroepen in Delft")
     code = {name: c for c, name in codes.labels("doelgroepen").items()}
     assert len(inflow) == len(codes.codes("doelgroepen")) - 1
-    for row in inflow.itertuples(index=False):
-        doelgroep = code[row.Doelgroep]
-        assert row.Verhuringen == exported("verhuringen", "GM0503", periode=period,
-                                           doelgroep=doelgroep)
-        assert row[2] == pytest.approx(exported("instroom_per_1000_huishoudens", "GM0503",
-                                                periode=period, doelgroep=doelgroep), rel=1e-14)
-        assert row[3] == pytest.approx(exported("instroom_per_1000_huishoudens", region,
-                                                periode=period, doelgroep=doelgroep), rel=1e-14)
+    for row in inflow.to_dict("records"):
+        doelgroep = code[row["Doelgroep"]]
+        assert row["Doelgroep (code)"] == doelgroep
+        assert row["Verhuringen"] == exported("verhuringen", "GM0503", periode=period,
+                                              doelgroep=doelgroep)
+        assert row["Per 1.000 huishoudens"] == pytest.approx(exported(
+            "instroom_per_1000_huishoudens", "GM0503", periode=period, doelgroep=doelgroep),
+            rel=1e-14)
+        assert row[f"Per 1.000 huishoudens {region}"] == pytest.approx(exported(
+            "instroom_per_1000_huishoudens", region, periode=period, doelgroep=doelgroep),
+            rel=1e-14)
     limit = _by_caption(book, "Aandeel mutaties naar aandachtsgroepen per jaar")
     assert list(limit["Jaar"]) == [str(j) for j in data.region.jaren]
     for row in limit.itertuples(index=False):
@@ -222,7 +225,7 @@ def test_names_beside_codes(reports, exports, indicators, data):
         assert columns[columns.index(code) + 1] == f"{code}_naam"
     named = indicators.drop_duplicates(["gebied", "doelgroep", "categorie"])
     pairs = dict(zip(named["gebied"], named["gebied_naam"], strict=True))
-    assert pairs["GM0503"] == "Delft" and pairs["GM0518"] == "'s-Gravenhage"
+    assert pairs["GM0503"] == "Delft" and pairs["GM0518"] == "’s-Gravenhage"
     assert pairs[data.region.naam] == data.region.naam
     wijken = indicators[indicators["gebiedsniveau"] == "wijk"]
     assert len(wijken) and wijken["gebied_naam"].notna().all()
@@ -230,7 +233,7 @@ def test_names_beside_codes(reports, exports, indicators, data):
     assert doelgroepen["ouderen"] == "Ouderen"
     assert doelgroepen["aandachtsgroepen"] == "Alle aandachtsgroepen"
     categories = dict(zip(named["categorie"], named["categorie_naam"], strict=True))
-    assert categories["GM0518"] == "'s-Gravenhage" and categories["loting"] == "Loting"
+    assert categories["GM0518"] == "’s-Gravenhage" and categories["loting"] == "Loting"
     assert named[["doelgroep_naam", "categorie_naam"]].notna().all().all()
     model = pd.read_csv(reports / "data/verdeelmodel.csv", sep=";", decimal=",",
                         encoding="utf-8-sig")
@@ -239,7 +242,7 @@ def test_names_beside_codes(reports, exports, indicators, data):
     sheet = exports["verdeelmodel"]["data"]
     formats = {h: c.number_format for h, c in zip(_header(sheet), sheet[2], strict=True)}
     assert (formats["jaar"], formats["sleutelaandeel"], formats["taakstelling"]) == (
-        "0", "0.0%", "#,##0")
+        "0", '#,##0.0"%"', "#,##0")  # the share in percent, as in the indicator table
 
 
 def test_codebook_stands_on_its_own(exports, indicators):

@@ -51,6 +51,12 @@ def aandachtsgroepen() -> tuple[str, ...]:
     return tuple(code for code in codes("doelgroepen") if code != NO_GROUP)
 
 
+def typographic(name: str) -> str:
+    """A name as documents print it: a word-initial apostrophe as U+2019 ('s-Gravenhage →
+    ’s-Gravenhage). The code lists keep the spelling of the sources."""
+    return re.sub(r"(?<!\w)'(?=\w)", "\u2019", name)
+
+
 def in_sentence(label: str) -> str:
     """A label as it reads inside a sentence: 'Uitstroom GGZ-instelling' → 'uitstroom
     GGZ-instelling', '(Dreigend) dakloze mensen' → '(dreigend) dakloze mensen'; a first word

@@ -30,6 +30,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from analysis import codes
 from analysis.config import RegionConfig
 from analysis.geo.errors import BoundariesMissing, GeoError
 from analysis.geo.fetch import boundary_file
@@ -104,7 +105,8 @@ def map_layers(region: RegionConfig, *, root: Path = Path(),
                                  cache_dir=None if cache_dir is None else root / cache_dir)
     except BoundariesMissing:
         wijken = gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs=RD)
-    return gemeenten, wijken
+    return tuple(layer.assign(naam=layer["naam"].map(codes.typographic))  # as documents print
+                 for layer in (gemeenten, wijken))
 
 
 def find_file(source: Path, level: Level, jaar: int) -> Path:

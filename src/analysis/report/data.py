@@ -52,11 +52,16 @@ class ReportData:
         return str(self.region.jaar_tot_en_met)
 
     def gemeente_name(self, code: str) -> str:
-        return self.region.naam if code == self.region.naam else codes.labels("gemeenten")[code]
+        """The official name as documents print it."""
+        if code == self.region.naam:
+            return code
+        return codes.typographic(codes.labels("gemeenten")[code])
 
     def short_name(self, code: str) -> str:
         """For column headers of wide tables."""
-        return self.region.naam if code == self.region.naam else self.region.korte_naam(code)
+        if code == self.region.naam:
+            return code
+        return codes.typographic(self.region.korte_naam(code))
 
     def named(self, figures: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
         """The same figures with gemeente codes in the index replaced by their names."""

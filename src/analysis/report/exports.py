@@ -20,7 +20,6 @@ from analysis.report.shared import ORIGINS_OUTSIDE
 from analysis.report.workbook import (
     COUNT,
     FRACTION,
-    SHARE,
     TEXT,
     UNITS,
     YEAR,
@@ -57,8 +56,8 @@ MODEL_COLUMNS = {
     "jaar": "Jaar van de modelrun.",
     "gemeente": "CBS-gemeentecode.",
     "gemeente_naam": "Naam van de gemeente.",
-    "sleutelaandeel": "Aandeel in de verdeelsleutel, als breuk van 0 tot 1 (Excel toont het "
-                      "als percentage).",
+    "sleutelaandeel": "Aandeel in de verdeelsleutel, in procenten (0–100), zoals in de "
+                      "indicatortabel.",
     "mutatiebasis": "Mutaties waarop de capaciteit is gebaseerd.",
     "grensruimte": "Mutatiegrens × mutatiebasis, afgerond.",
     "reeds_toegezegd": "Verhuringen binnen de grens buiten het model (bijv. statushouders).",
@@ -91,7 +90,7 @@ def _categories() -> dict[str, tuple[str, str, str]]:
     """Every categorie code → (naam, soort, beschrijving)."""
     found = {code: (naam, "gemeente", "Herkomstgemeente (bij herkomst en bestemming) of de "
                                       "gemeente van de wijk (bij wijkcijfers).")
-             for code, naam in codes.labels("gemeenten").items()}
+             for code, naam in _gemeente_names().items()}
     found[ALLE] = ("Alle", "geen uitsplitsing", "Geen nadere uitsplitsing.")
     found[OUTSIDE_REGION] = (ORIGINS_OUTSIDE[OUTSIDE_REGION], "herkomst",
                              "Het huishouden kwam uit een gemeente buiten de regio.")
@@ -99,6 +98,11 @@ def _categories() -> dict[str, tuple[str, str, str]]:
         found |= {row["code"]: (row["naam"], kind, row.get("beschrijving", ""))
                   for row in codes.load(name)}
     return found
+
+
+def _gemeente_names() -> dict[str, str]:
+    """Official names as the documents print them (’s-Gravenhage)."""
+    return {code: codes.typographic(naam) for code, naam in codes.labels("gemeenten").items()}
 
 
 def _doelgroepen() -> dict[str, tuple[str, str]]:
@@ -110,7 +114,7 @@ def _doelgroepen() -> dict[str, tuple[str, str]]:
 def _gebieden(data: ReportData) -> dict[str, str]:
     """gemeente and wijk codes, and the region's name, → name; wijken from the map layer."""
     wijken = data.wijken_map()
-    names = codes.labels("gemeenten") | {data.region.naam: data.region.naam}
+    names = _gemeente_names() | {data.region.naam: data.region.naam}
     if wijken is not None:
         names |= dict(zip(wijken["code"].astype(str), wijken["naam"].astype(str), strict=True))
     return names
@@ -227,8 +231,9 @@ def _indicators(data: ReportData, folder: Path) -> list[Path]:
 
 def _model(data: ReportData, folder: Path) -> list[Path]:
     results = data.model.resultaten.astype({"gemeente": str})
-    frame = _named(results, {"gemeente": codes.labels("gemeenten")})
-    formats = {**_default_formats(frame), "jaar": YEAR, "sleutelaandeel": SHARE}
+    frame = _named(results, {"gemeente": _gemeente_names()})
+    formats = {**_default_formats(frame), "jaar": YEAR,
+               "sleutelaandeel": number_format("procent")}
     gemeenten = frame[["gemeente", "gemeente_naam"]].drop_duplicates()
     codebook = {"codeboek": _columns_sheet(MODEL_COLUMNS),
                 "gemeenten": gemeenten.rename(columns={"gemeente": "code",

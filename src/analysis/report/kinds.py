@@ -29,7 +29,7 @@ class Parameter:
 
 PARAMETERS = {
     "gemeente": Parameter(values=lambda region: region.gemeenten,
-                          name=lambda code: codes.labels("gemeenten")[code]),
+                          name=lambda code: codes.typographic(codes.labels("gemeenten")[code])),
     "doelgroep": Parameter(values=lambda _region: codes.aandachtsgroepen(),
                            name=lambda code: codes.labels("doelgroepen")[code]),
 }

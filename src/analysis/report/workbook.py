@@ -39,7 +39,6 @@ UNITS: dict[str, str] = {
 COUNT = "#,##0"
 DECIMAL = "#,##0.0"
 FRACTION = "#,##0.0###"  # a number that is mostly whole but not always (a weighted share)
-SHARE = "0.0%"  # a fraction 0–1, which Excel shows as a percentage
 YEAR = "0"
 TEXT = "@"
 FILE_MODE = 0o644  # published files are read by colleagues
@@ -90,8 +89,7 @@ def _width(value: object, fmt: str | None) -> int:
         return 0
     if _is_number(value) and fmt not in (None, TEXT):
         decimals = len(fmt.split(".")[1].split('"')[0].rstrip("%")) if "." in fmt else 0
-        shown = value * 100 if fmt == SHARE else value
-        return len(f"{shown:,.{decimals}f}") + ("%" in fmt)
+        return len(f"{value:,.{decimals}f}") + ("%" in fmt)
     return max(len(line) for line in str(value).splitlines() or [""])
 
 
