@@ -86,8 +86,8 @@ def _by_caption(book, start: str):
 
 
 def _plain(text: str) -> str:
-    # Pandoc typesets ' as a typographic quote.
-    return " ".join(re.sub("[‘’]", "'", text).split())
+    # The documents typeset ' as a typographic quote and a range of years with an en dash.
+    return " ".join(re.sub("[‘’]", "'", text).replace("\u2013", "-").split())
 
 
 @pytest.mark.parametrize("gemeente", APPENDICES)

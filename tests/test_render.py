@@ -622,3 +622,11 @@ def test_published_files_are_readable_by_colleagues(resources, tmp_path, render)
     finally:
         os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_year_ranges_get_an_en_dash_but_file_names_stay():
+    from analysis.render.pandoc import typeset
+
+    text = typeset("In 2021-2025 en 2021-2030; bestand svh_verhuringen_2021-2025.csv; `2021-2025`")
+    assert text == ("In 2021\u20132025 en 2021\u20132030; bestand svh_verhuringen_2021-2025.csv; "
+                    "`2021-2025`")

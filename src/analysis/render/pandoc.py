@@ -23,6 +23,9 @@ FILE_MODE = 0o644  # published files are read by colleagues, whatever the umask
 # an apostrophe after a space, bracket, quote, emphasis mark or tag, before one letter or two
 # digits that end the word ('aandachtsgroepen' stays a quotation, 's' too).
 _ELISION = re.compile(r"(?<![^\s(\[>*_\"“])'(?=(?:[^\W\d_]|\d\d)(?![\w'’]))")
+# A range of years is written with an en dash (2021–2025), as Dutch typesetting does; not
+# inside a word such as a file name (svh_verhuringen_2021-2025.csv).
+_YEARS = re.compile(r"(?<![\w./-])((?:19|20)\d\d)-((?:19|20)\d\d)(?![\w/-])")
 # Code stays as written: fenced blocks and inline code; raw HTML only outside tags and scripts.
 _CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n.*?^(?P=fence)[ \t]*$"
                    r"|`[^`\n]+`", re.M | re.S)
@@ -39,10 +42,11 @@ def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str],
     return "".join([*parts, change(text[last:])])
 
 
-def typeset_apostrophes(text: str) -> str:
-    """`text` (Pandoc Markdown) with every elision's apostrophe set as U+2019."""
+def typeset(text: str) -> str:
+    """`text` (Pandoc Markdown) with every elision's apostrophe set as U+2019 and every range of
+    years with an en dash."""
     def elisions(part: str) -> str:
-        return _ELISION.sub("\u2019", part)
+        return _YEARS.sub("\\1\u2013\\2", _ELISION.sub("\u2019", part))
 
     def code(match: re.Match[str]) -> str:
         if match.group("fence") and match.group("info").strip() == "{=html}":
@@ -94,8 +98,8 @@ def convert(markdown: str, resources: Path, meta: DocumentMeta, out: Path, args:
               "--lua-filter", str(template("woonzorg.lua"))]
     for key, value in (meta.pandoc_metadata() | (metadata or {})).items():
         text = ("true" if value else "false") if isinstance(value, bool) else value
-        common += ["--metadata", f"{key}={typeset_apostrophes(text)}"]
-    return run_pandoc([*args, *common], typeset_apostrophes(markdown), meta.label(out),
+        common += ["--metadata", f"{key}={typeset(text)}"]
+    return run_pandoc([*args, *common], typeset(markdown), meta.label(out),
                       cwd=folder)
 
 
