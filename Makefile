@@ -10,8 +10,10 @@ PIP := $(BIN)/pip --disable-pip-version-check
 RAW := data/raw
 PROCESSED := data/processed
 # Debian packages the pipeline and tests need (Kaleido's browser, pdftotext, SVG for DOCX,
-# fonts); installed when missing and run as root.
-DEBIAN_PACKAGES := chromium poppler-utils librsvg2-bin fonts-liberation2 fonts-dejavu-core
+# fonts, and LibreOffice to open the Word appendix as Word users see it); installed when
+# missing and run as root.
+DEBIAN_PACKAGES := chromium poppler-utils librsvg2-bin fonts-liberation2 fonts-dejavu-core \
+                   libreoffice-writer-nogui
 
 .PHONY: help setup system-packages report demo test lint docs bench lock clean
 
