@@ -80,6 +80,20 @@ def demo_reports(demo_build, processed_before_reports, tmp_path_factory):
     return out / "reports", published
 
 
+@pytest.fixture(scope="session")
+def reports(demo_reports):
+    """The folder of the demo report set."""
+    return demo_reports[0]
+
+
+@pytest.fixture(scope="session")
+def data(demo_build):
+    """What the reports read, from the demo build."""
+    from analysis.report.data import load_report_data
+
+    return load_report_data(demo_build[0] / "processed")
+
+
 def run(*command: str | Path) -> str:
     import subprocess
 

@@ -18,7 +18,6 @@ from analysis import codes
 from analysis.indicators.catalogue import catalogue
 from analysis.layout import DEMO_LABEL
 from analysis.report import show
-from analysis.report.data import load_report_data
 from analysis.report.show import ShownTable
 from analysis.report.workbook import UNITS, write_tabellenboek
 from analysis.tables import DECIMALS
@@ -26,16 +25,6 @@ from conftest import pdf_pages
 
 APPENDICES = {"GM0503": "delft", "GM0518": "s-gravenhage"}
 EXPORTS = ("indicatoren", "verdeelmodel")
-
-
-@pytest.fixture(scope="module")
-def reports(demo_reports):
-    return demo_reports[0]
-
-
-@pytest.fixture(scope="module")
-def data(demo_build):
-    return load_report_data(demo_build[0] / "processed")
 
 
 @pytest.fixture(scope="module")

@@ -15,22 +15,11 @@ from analysis import codes
 from analysis.indicators.catalogue import catalogue
 from analysis.report import gemeente as g
 from analysis.report import regio, shared
-from analysis.report.data import load_report_data
 from analysis.tables import fmt_percent, fmt_value
 from conftest import pdf_pages
 
 NUMBER = re.compile(r"(?<![\w.,])[−-]?\d{1,3}(?:\.\d{3})*(?:,\d+)?(?!\d)%?")
 APPENDICES = {"GM0503": "delft", "GM1842": "midden-delfland", "GM0518": "s-gravenhage"}
-
-
-@pytest.fixture(scope="module")
-def reports(demo_reports):
-    return demo_reports[0]
-
-
-@pytest.fixture(scope="module")
-def data(demo_build):
-    return load_report_data(demo_build[0] / "processed")
 
 
 @pytest.fixture(scope="module")

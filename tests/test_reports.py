@@ -11,7 +11,6 @@ import pytest
 
 from analysis import codes
 from analysis.indicators.catalogue import catalogue
-from analysis.report.data import load_report_data
 from analysis.report.gemeente import COMPARISON
 from analysis.tables import fmt_int, fmt_value
 from conftest import addresses, pdf_pages
@@ -19,16 +18,6 @@ from conftest import addresses, pdf_pages
 DEMO = "DEMO — synthetische gegevens"
 GEMEENTEN = ("delft", "s-gravenhage", "leidschendam-voorburg", "midden-delfland",
              "pijnacker-nootdorp", "rijswijk-zh", "wassenaar", "westland", "zoetermeer")
-
-
-@pytest.fixture(scope="module")
-def reports(demo_reports):
-    return demo_reports[0]
-
-
-@pytest.fixture(scope="module")
-def data(demo_build):
-    return load_report_data(demo_build[0] / "processed")
 
 
 def test_report_set_is_complete(demo_reports):
