@@ -242,3 +242,17 @@ def test_full_origin_matrix_adds_up(data):
     columns = pd.Series(matrix.sum().to_numpy(),
                         index=[c for c in data.region.gemeenten])
     assert (columns == lettings[list(data.region.gemeenten)].astype(int)).all()
+
+
+def test_s_gravenhage_with_an_apostrophe_everywhere(texts, reports):
+    for name, text in texts.items():
+        assert "\u2018s-Gravenhage" not in text and "'s-Gravenhage" not in text, name
+    assert "\u2019s-Gravenhage" in texts["regionale-analyse.pdf"]
+    html = (reports / "regionale-analyse.html").read_text(encoding="utf-8")
+    assert "\u2018s-Gravenhage" not in html
+
+
+def test_published_files_are_readable_by_colleagues(reports):
+    modes = {p.relative_to(reports).as_posix(): p.stat().st_mode & 0o777
+             for p in reports.rglob("*") if p.is_file()}
+    assert modes and all(mode == 0o644 for mode in modes.values()), modes
