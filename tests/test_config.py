@@ -6,6 +6,8 @@ import pytest
 
 from analysis.config import ConfigError, load_config
 
+BASE = "regio: {naam: X, gemeenten: [GM0503]}\nperiode: {van: 2021, tot_en_met: 2025}\n"
+
 
 def test_default_config_is_haaglanden():
     config = load_config()
@@ -13,6 +15,7 @@ def test_default_config_is_haaglanden():
     assert len(config.gemeenten) == 9
     assert config.jaren == (2021, 2022, 2023, 2024, 2025)
     assert config.gemeente_naam("GM0603") == "Rijswijk (ZH.)"
+    assert config.signalen.verschil_relatief == 0.20 and config.signalen.wijk_concentratie == 1.5
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -24,6 +27,14 @@ def test_default_config_is_haaglanden():
     ("regio: {naam: X, gemeenten: [GM0503]}\nperiode: {van: twintig, tot_en_met: 2021}",
      "instelling 'periode.van': verwacht een jaartal"),
     ("periode: {van: 2021, tot_en_met: 2025}", "instelling 'regio': ontbreekt"),
+    (f"{BASE}signalen: [1, 2]", "instelling 'signalen': verwacht een mapping met drempels"),
+    (f"{BASE}signalen: {{drempel: 3}}", "instelling 'signalen.drempel': onbekende instelling"),
+    (f"{BASE}signalen: {{verschil_relatief: -0.1}}",
+     "instelling 'signalen.verschil_relatief': verwacht een positief getal, gevonden -0.1"),
+    (f"{BASE}signalen: {{verschil_minimaal: 2.5}}",
+     "instelling 'signalen.verschil_minimaal': verwacht een positief geheel getal"),
+    (f"{BASE}signalen: {{wijk_concentratie: ja}}",
+     "instelling 'signalen.wijk_concentratie': verwacht een positief getal, gevonden 'ja'"),
 ])
 def test_bad_config_is_a_clear_error(tmp_path: Path, text, message):
     path = tmp_path / "regio.yml"
