@@ -132,12 +132,13 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     _render_figures(list(static.values()))
     published.seconds["figuren"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    made: list[tuple[Document, Path]] = []
+    made: list[tuple[Document, list[Path]]] = []  # each document with its files, for the index
     for document, executed in done:
         meta = document.meta(data, today, settings)
         target = document.kind.target(reports, document.value)
         target.parent.mkdir(parents=True, exist_ok=True)
         markdown = static[document.job.name].markdown
+        files: list[Path] = []
         try:
             for fmt in document.kind.formats:
                 out = target.with_suffix(SUFFIXES[fmt])
@@ -148,23 +149,22 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
                 else:  # interactive figures need their own conversion
                     render_html(to_markdown(executed, "html", resources).markdown, resources,
                                 meta, out)
-                published.outputs.append(out)
-                made.append((document, out))
+                files.append(out)
             if document.kind.workbook:
-                out = write_tabellenboek(static[document.job.name].tables,
-                                         target.with_suffix(".xlsx"), title=meta.title,
-                                         subtitle=f"{meta.area}, {meta.period}", demo=data.demo)
-                published.outputs.append(out)
-                made.append((document, out))
+                files.append(write_tabellenboek(
+                    static[document.job.name].tables, target.with_suffix(".xlsx"),
+                    title=meta.title, subtitle=f"{meta.area}, {meta.period}", demo=data.demo))
         except RenderError as exc:  # one document failing must not stop the others
             published.errors.append(f"{document.job.describe()}: opmaak mislukt: {exc}")
+        published.outputs += files
+        if files:
+            made.append((document, files))
     published.seconds["opmaak"] = time.perf_counter() - clock
     clock = time.perf_counter()
     exports = write_exports(data, reports / "data")
     published.outputs += exports
     sections = [(f"{kind.index} ({kind.format_names})",
-                 [(d.label, [out for m, out in made if m is d]) for d in documents
-                  if d.kind is kind and any(m is d for m, _ in made)])
+                 [(d.label, files) for d, files in made if d.kind is kind])
                 for kind in kinds.values()]
     published.outputs.append(write_index(reports, [*sections, data_section(exports)], data,
                                          today, settings))

@@ -81,9 +81,15 @@ def _distribution_signals(data: ReportData) -> list[Signal]:
     return out
 
 
+def tasks_behind(data: ReportData) -> pd.DataFrame:
+    """The region's housing tasks (doelgroep × eenheid) where delivered plus firm plans cover
+    less than the threshold in the settings."""
+    horizon = data.rows("voortgang_met_harde_plannen", gebiedsniveau="regio")
+    return horizon[horizon["waarde"] < data.region.signalen.woonopgave_minimaal]
+
+
 def _housing_task_signals(data: ReportData) -> list[Signal]:
     threshold = data.region.signalen.woonopgave_minimaal
-    horizon = data.rows("voortgang_met_harde_plannen", gebiedsniveau="regio")
     labels, units = codes.labels("doelgroepen"), codes.labels("eenheden")
     return [
         Signal("midden", f"Woonopgave {codes.in_sentence(labels[row.doelgroep])} "
@@ -92,7 +98,7 @@ def _housing_task_signals(data: ReportData) -> list[Signal]:
                          f"{row.periode[-4:]}.",
                f"opgeleverd plus harde plannen onder {fmt_percent(threshold, 0)} van de opgave",
                threshold - row.waarde)
-        for row in horizon.itertuples() if row.waarde < threshold]
+        for row in tasks_behind(data).itertuples()]
 
 
 def _wijk_signals(data: ReportData) -> list[Signal]:
@@ -168,13 +174,11 @@ def key_messages(data: ReportData) -> list[str]:
         f"{data.gemeente_name(least)} {fmt_int(-differences[least])} minder. Vraag aan de "
         "Tafel: stel de verdeelsleutel vast en spreek af hoe gemeenten die minder dan hun deel "
         "huisvestten dat inhalen.")
-    behind = _housing_task_signals(data)
-    if behind:
-        groups = data.rows("voortgang_met_harde_plannen", gebiedsniveau="regio")
-        groups = groups[groups["waarde"] < data.region.signalen.woonopgave_minimaal]
+    behind = tasks_behind(data)
+    if len(behind):
         labels = codes.labels("doelgroepen")
         listed = names([codes.in_sentence(labels[d]) for d in codes.aandachtsgroepen()
-                        if d in set(groups["doelgroep"])])
+                        if d in set(behind["doelgroep"])])
         messages.append(
             f"**De woonopgave blijft achter voor {fmt_int(len(behind))} "
             f"{'doelgroep' if len(behind) == 1 else 'doelgroepen'}.** Voor {listed} dekken "
