@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -35,6 +33,7 @@ from analysis.config import RegionConfig
 from analysis.geo.errors import BoundariesMissing, GeoError
 from analysis.geo.fetch import boundary_file
 from analysis.geo.tiles import tile_grid
+from analysis.storage import write_file
 
 Level = Literal["gemeente", "wijk"]
 RD = "EPSG:28992"
@@ -77,7 +76,7 @@ def load_boundaries(
         return gpd.read_parquet(cached)
     frame = _process(data, path, region, level, crs)
     if cached is not None:
-        _write_cache(frame, cached)
+        write_file(cached, frame.to_parquet)  # a build alongside never reads half a file
     return frame
 
 
@@ -131,18 +130,6 @@ def _cache_path(cache_dir: Path | None, data: bytes, region: RegionConfig, level
     key = "|".join([str(CACHE_VERSION), hashlib.sha256(data).hexdigest(), level, str(crs),
                     ",".join(region.gemeenten), str(region.geo.jaar)])
     return Path(cache_dir) / f"{level}_{hashlib.sha256(key.encode()).hexdigest()[:20]}.parquet"
-
-
-def _write_cache(frame: gpd.GeoDataFrame, path: Path) -> None:
-    """Write atomically: a build running alongside never reads half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        frame.to_parquet(temp)
-        os.replace(temp, path)
-    finally:
-        Path(temp).unlink(missing_ok=True)
 
 
 def _process(data: bytes, path: Path, region: RegionConfig, level: Level,

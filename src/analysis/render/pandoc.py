@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -14,8 +12,7 @@ from pathlib import Path
 import pypandoc
 
 from analysis.render.meta import DocumentMeta
-
-FILE_MODE = 0o644  # published files are read by colleagues, whatever the umask
+from analysis.storage import write_file
 
 # A word that starts with an apostrophe is an elision: 's-Gravenhage, 's-Hertogenbosch, 't,
 # 'n, '80. Its apostrophe is U+2019. Pandoc's smart quotes would take it for an opening quote
@@ -112,15 +109,5 @@ def own_template(name: str, meta: DocumentMeta) -> list[str]:
 
 
 def write_atomic(out: Path, data: bytes) -> None:
-    """Write `out` in one step, so nobody ever opens a half-written report (a unique partial
-    file, since parallel builds may write the same cached reference document)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
-    try:
-        os.fchmod(handle, FILE_MODE)  # mkstemp makes it private (0600)
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(partial, out)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    """Write `out` in one step, so nobody ever opens a half-written report."""
+    write_file(out, lambda path: path.write_bytes(data))

@@ -28,8 +28,8 @@ from analysis.report.workbook import (
     fill_table,
     new_workbook,
     number_format,
-    publish,
 )
+from analysis.storage import write_file
 from analysis.tables import fmt_percent
 
 INDICATOR_COLUMNS = {
@@ -171,11 +171,11 @@ def _write(frame: pd.DataFrame, folder: Path, name: str, formats: Mapping[str, F
         book.save(path)
 
     return [
-        publish(folder / f"{name}.parquet", lambda path: frame.to_parquet(path, index=False)),
+        write_file(folder / f"{name}.parquet", lambda path: frame.to_parquet(path, index=False)),
         # Dutch Excel opens this directly: semicolons, decimal comma, UTF-8 with BOM.
-        publish(folder / f"{name}.csv", lambda path: frame.to_csv(
+        write_file(folder / f"{name}.csv", lambda path: frame.to_csv(
             path, sep=";", decimal=",", index=False, encoding="utf-8-sig")),
-        publish(folder / f"{name}.xlsx", xlsx),
+        write_file(folder / f"{name}.xlsx", xlsx),
     ]
 
 

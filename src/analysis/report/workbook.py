@@ -8,9 +8,7 @@ unformatted values; `report.exports` writes the data exports with the same sheet
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,6 +20,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from analysis.layout import DEMO_LABEL
 from analysis.report.show import ShownTable
+from analysis.storage import write_file
 from analysis.tables import decimals_for
 
 # What each unit of the indicator catalogue means, for the codebooks.
@@ -41,7 +40,6 @@ DECIMAL = "#,##0.0"
 FRACTION = "#,##0.0###"  # a number that is mostly whole but not always (a weighted share)
 YEAR = "0"
 TEXT = "@"
-FILE_MODE = 0o644  # published files are read by colleagues
 MAX_WIDTH = 80  # characters; longer text wraps
 HEADER_LIMIT = 255  # Excel's limit for a page header, codes included
 
@@ -155,23 +153,6 @@ def fill_notes(sheet: Sheet, lines: Sequence[str | tuple[str, str]], *, title: s
         sheet.append([first, cell(sheet, text or None, font=warning, alignment=wrap)])
 
 
-def publish(target: Path, write: Callable[[Path], object]) -> Path:
-    """Write through a temporary file beside `target`, so a reader never opens half a file,
-    and leave it readable for colleagues whatever the umask."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-",
-                                    suffix=target.suffix)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        temporary.chmod(FILE_MODE)
-        temporary.replace(target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
-
-
 def _table_columns(shown: ShownTable) -> tuple[dict[str, list], dict[str, Format], list[tuple]]:
     """The sheet's columns (codes beside their names), formats, and codebook rows
     (kolom, eenheid, betekenis)."""
@@ -228,4 +209,4 @@ def write_tabellenboek(tables: Sequence[ShownTable], target: Path, *, title: str
                 codebook[key].append(value)
     fill_table(book.create_sheet("codeboek"), codebook, dict.fromkeys(codebook, TEXT),
                title=f"Codeboek — {title}", demo=demo)
-    return publish(target, book.save)
+    return write_file(target, book.save)
