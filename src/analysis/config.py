@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -14,6 +15,9 @@ from analysis import codes
 
 DEFAULT_CONFIG = "haaglanden.yml"
 GEO_LEVELS = ("gemeente", "wijk")
+
+
+T = TypeVar("T")
 
 
 class ConfigError(ValueError):
@@ -52,6 +56,16 @@ class SignalSettings:
 
 
 @dataclass(frozen=True)
+class DisclosureSettings:
+    """The small-count rule (block `openbaarheid`): household counts from 1 up to
+    `kleinste_aantal` − 1 are not published (0 may be), nor a rate whose numerator is hidden or
+    whose denominator is under `kleinste_noemer` households."""
+
+    kleinste_aantal: int = 5
+    kleinste_noemer: int = 10
+
+
+@dataclass(frozen=True)
 class RegionConfig:
     naam: str
     gemeenten: tuple[str, ...]
@@ -61,6 +75,7 @@ class RegionConfig:
     korte_namen: Mapping[str, str] = field(default_factory=dict)  # for wide tables
     geo: GeoSettings = field(default_factory=GeoSettings)  # boundaries for the maps
     signalen: SignalSettings = field(default_factory=SignalSettings)
+    openbaarheid: DisclosureSettings = field(default_factory=DisclosureSettings)
     tekst: str = field(default="", repr=False, compare=False)  # the settings file as written
 
     @property
@@ -135,20 +150,25 @@ def parse_config(raw: object, label: str) -> RegionConfig:
     return RegionConfig(naam=naam, gemeenten=tuple(gemeenten), jaar_van=van,
                         jaar_tot_en_met=tot, bron=label, korte_namen=dict(short),
                         geo=parse_geo(raw.get("geo"), fail),
-                        signalen=parse_signals(raw.get("signalen"), fail))
+                        signalen=parse_thresholds(raw, "signalen", SignalSettings, fail),
+                        openbaarheid=parse_thresholds(raw, "openbaarheid", DisclosureSettings,
+                                                      fail))
 
 
-def parse_signals(raw: object, fail: Callable[[str, str], ConfigError]) -> SignalSettings:
-    """The optional `signalen` block; every threshold a positive number, counts whole."""
+def parse_thresholds(raw: dict, block: str, settings: type[T],
+                     fail: Callable[[str, str], ConfigError]) -> T:
+    """An optional block of thresholds (`signalen`, `openbaarheid`); every threshold a
+    positive number, counts whole."""
+    raw = raw.get(block)
     if raw is None:
-        return SignalSettings()
+        return settings()
     if not isinstance(raw, dict):
-        raise fail("signalen", "verwacht een mapping met drempels")
-    defaults = dataclasses.asdict(SignalSettings())
+        raise fail(block, "verwacht een mapping met drempels")
+    defaults = dataclasses.asdict(settings())
     unknown = sorted(set(raw) - set(defaults))
     if unknown:
-        raise fail(f"signalen.{unknown[0]}", "onbekende instelling; kies uit "
-                                             + ", ".join(defaults))
+        raise fail(f"{block}.{unknown[0]}", "onbekende instelling; kies uit "
+                                            + ", ".join(defaults))
     values = {}
     for key, default in defaults.items():
         value = raw.get(key, default)
@@ -156,9 +176,9 @@ def parse_signals(raw: object, fail: Callable[[str, str], ConfigError]) -> Signa
         if (isinstance(value, bool) or not isinstance(value, int if whole else int | float)
                 or value <= 0):
             kind = "een positief geheel getal" if whole else "een positief getal"
-            raise fail(f"signalen.{key}", f"verwacht {kind}, gevonden {value!r}")
+            raise fail(f"{block}.{key}", f"verwacht {kind}, gevonden {value!r}")
         values[key] = value
-    return SignalSettings(**values)
+    return settings(**values)
 
 
 def parse_geo(raw: object, fail: Callable[[str, str], ConfigError]) -> GeoSettings:

@@ -9,9 +9,28 @@ from importlib import resources
 import yaml
 
 FIELDS = ("titel", "thema", "definitie", "eenheid", "teller", "noemer", "factor",
-          "uitsplitsingen", "bron", "kanttekeningen")
+          "uitsplitsingen", "bron", "kanttekeningen", "bescherming")
 THEMES = ("verhuringen", "mutatiegrens", "instroom", "herkomst", "woonopgave", "verdeling",
           "concentratie")
+
+
+PROTECTION_KINDS = ("aantal", "aandeel", "verschil", "volgt", "geen")
+
+
+@dataclass(frozen=True)
+class Protection:
+    """How the small-count rule applies (field `bescherming`; the catalogue's header says how)."""
+
+    soort: str
+    reeks: str | None = None  # the count this indicator's teller is (default: its own)
+    categorie: str | None = None  # 'gebied': the teller is the cell of `reeks` for its own gebied
+    som: str | None = None  # 'indicator' or 'indicator/categorie' its categories add up to
+    volgt: str | None = None  # for soort 'volgt'
+
+    @property
+    def counted(self) -> bool:
+        """Whether the indicator's value or teller is a number of households."""
+        return self.soort in ("aantal", "aandeel")
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,7 @@ class Indicator:
     uitsplitsingen: tuple[str, ...]
     bron: str
     kanttekeningen: str | None
+    bescherming: Protection
 
 
 @cache
@@ -46,5 +66,24 @@ def catalogue() -> dict[str, Indicator]:
                              f"'{entry['thema']}'")
         indicators[key] = Indicator(id=key, **{**entry,
                                                "uitsplitsingen": tuple(entry["uitsplitsingen"]),
-                                               "factor": float(entry["factor"])})
+                                               "factor": float(entry["factor"]),
+                                               "bescherming": _protection(key, entry)})
+    for indicator in indicators.values():
+        linked = indicator.bescherming
+        for other in (linked.reeks, linked.volgt, (linked.som or "").split("/")[0] or None):
+            if other is not None and other not in indicators:
+                raise ValueError(f"catalogus.yml, indicator '{indicator.id}': bescherming "
+                                 f"verwijst naar onbekende indicator '{other}'")
     return indicators
+
+
+def _protection(key: str, entry: dict) -> Protection:
+    raw = entry["bescherming"]
+    fields = ("soort", "reeks", "categorie", "som", "volgt")
+    if (not isinstance(raw, dict) or raw.get("soort") not in PROTECTION_KINDS
+            or set(raw) - set(fields) or raw.get("categorie") not in (None, "gebied")
+            or (raw["soort"] == "volgt") != ("volgt" in raw)):
+        raise ValueError(f"catalogus.yml, indicator '{key}': bescherming verwacht soort "
+                         f"({', '.join(PROTECTION_KINDS)}) en eventueel reeks, categorie: "
+                         f"gebied, som, of volgt (alleen bij soort volgt); gevonden {raw!r}")
+    return Protection(**raw)

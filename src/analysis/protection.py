@@ -1,0 +1,336 @@
+"""The one protection step between the analysis results and everything that is published.
+
+The indicator table and the verdeelmodel's results become one set of cells (`disclosure`): a
+count of households is one cell wherever it appears (the verhuringen of a doelgroep are the
+same cell in the count table, as the teller of its share of the mutaties and as the teller of
+its instroom per 1.000 huishoudens), and the relations between cells are every way the tables
+add up: gemeenten to the region, years to the period, doelgroepen to the aandachtsgroepen and to
+everyone, categories to their total, the model's columns to each other. After suppression every
+published row carries a status; hidden values are gone from it. The unprotected tables stay in
+the processed folder, which is confidential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis import codes
+from analysis.config import DisclosureSettings, RegionConfig
+from analysis.disclosure import SHOWN, SMALL, small, suppress
+from analysis.indicators.catalogue import catalogue
+from analysis.indicators.table import AANDACHTSGROEPEN, ALLE, period_label
+from analysis.model.config import MODEL_SPOOR, VerdeelmodelConfig
+from analysis.model.run import ModelRun
+
+KEY = ["gebiedsniveau", "gebied", "periode", "doelgroep", "categorie"]
+PUBLISHED_COLUMNS = ["indicator", *KEY, "waarde", "status"]
+STATUS_COLUMN = "status"
+HIDDEN_COLUMNS = "afgeschermd"  # in the model results: the columns hidden in this row
+
+# The verdeelmodel's columns: household counts (the small-count rule applies), figures that may
+# be hidden to protect one (capacity in homes, differences), and settings that are never hidden.
+MODEL_COUNTS = ("vraag_eigen", "geplaatst_eigen", "uitgeplaatst", "niet_geplaatst",
+                "ontvangen_overloop", "ontvangen_pool", "taakstelling", "realisatie",
+                "reeds_toegezegd")
+MODEL_DERIVED = ("capaciteit", "ruimte_over", "saldo")
+# How the model's columns add up per gemeente and year: (total, parts).
+MODEL_SUMS = (
+    ("vraag_eigen", ("geplaatst_eigen", "uitgeplaatst", "niet_geplaatst")),
+    ("taakstelling", ("geplaatst_eigen", "ontvangen_overloop", "ontvangen_pool")),
+    ("grensruimte", ("reeds_toegezegd", "capaciteit")),
+    ("capaciteit", ("taakstelling", "ruimte_over")),
+    ("realisatie", ("taakstelling", "saldo")),
+)
+# The model's yearly region totals and the column they add up.
+MODEL_REGION = {"vraag_eigen": "vraag_eigen", "pool_geplaatst": "ontvangen_pool",
+                "geplaatst": "taakstelling"}
+TRACE_GEMEENTE = ("capaciteit", "eigen_gemeente", "resultaat")
+TRACE_ALL_GEMEENTEN = ("te_verdelen", "ronde", "afronding")
+TRACE_REGION = ("uitgangspunten", "tekort", "controle")
+
+
+@dataclass(frozen=True, eq=False)
+class Protected:
+    indicators: pd.DataFrame  # PUBLISHED_COLUMNS: waarde empty where the status is not SHOWN
+    model: pd.DataFrame  # the model's results; hidden cells empty, listed in HIDDEN_COLUMNS
+    trace: pd.DataFrame  # the model's trace without sentences that would give a cell away
+    cells: pd.DataFrame  # every cell with its value and status (confidential: for checking)
+
+
+class _Cells:
+    """Cells collected from several tables: rows with the same series and key are one cell,
+    and must have one value."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, cells: pd.DataFrame) -> int:
+        """Add rows (reeks, KEY, value, primary, suppressible); returns a handle for `numbers`."""
+        self.parts.append(cells.reset_index(drop=True))
+        return len(self.parts) - 1
+
+    def finish(self) -> tuple[pd.DataFrame, list[np.ndarray]]:
+        """The cells (numbered from 0) and, per added part, the cell number of each row."""
+        rows = pd.concat(self.parts, ignore_index=True)
+        number = rows.groupby(["reeks", *KEY], sort=False).ngroup().to_numpy()
+        spread = rows.groupby(number)["value"].agg(lambda v: v.max() - v.min())
+        if (spread > 1e-9).any():
+            row = rows[number == spread[spread > 1e-9].index[0]].iloc[0]
+            raise ValueError(f"bescherming: reeks '{row['reeks']}' heeft twee waarden voor "
+                             f"{dict(row[KEY])}")
+        cells = rows.groupby(number).agg(
+            {**{c: "first" for c in ["reeks", *KEY, "value"]},
+             "primary": "any", "suppressible": "any"}).reset_index(drop=True)
+        bounds = np.cumsum([len(p) for p in self.parts])[:-1]
+        return cells, np.split(number, bounds)
+
+
+def _indicator_cells(cells: _Cells, table: pd.DataFrame, rule: DisclosureSettings
+                     ) -> tuple[dict[str, int], dict[str, np.ndarray]]:
+    """Cells for every protected indicator; per indicator the handle of its rows and the rows
+    hidden by the rule on the noemer."""
+    handles, small_noemer = {}, {}
+    # Counts first, so a share's teller joins the count it is (and must agree with it).
+    order = sorted(catalogue().values(), key=lambda i: i.bescherming.soort != "aantal")
+    handles = {}
+    for indicator in order:
+        protection = indicator.bescherming
+        if protection.soort not in ("aantal", "aandeel", "verschil"):
+            continue
+        rows = table[table["indicator"] == indicator.id]
+        value = rows["waarde"] if protection.soort != "aandeel" else rows["teller"]
+        frame = rows[KEY].assign(reeks=protection.reeks or indicator.id,
+                                 value=value.to_numpy(dtype="float64"))
+        if protection.categorie == "gebied":
+            frame["categorie"] = frame["gebied"]
+        frame["primary"] = small(frame["value"], rule.kleinste_aantal) \
+            if protection.counted else False
+        frame["suppressible"] = True
+        handles[indicator.id] = cells.add(frame)
+        small_noemer[indicator.id] = (
+            (rows["noemer"].fillna(0) < rule.kleinste_noemer).to_numpy()
+            if protection.soort == "aandeel" else np.zeros(len(rows), dtype=bool))
+    return handles, small_noemer
+
+
+def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: DisclosureSettings
+                 ) -> dict[str, int]:
+    """Cells for the model's results per gemeente and year and its yearly region totals."""
+    results = run.resultaten.astype({"gemeente": str})
+    base = pd.DataFrame({"gebiedsniveau": "gemeente", "gebied": results["gemeente"],
+                         "periode": results["jaar"].astype(str), "doelgroep": MODEL_SPOOR,
+                         "categorie": ALLE})
+    numbers = {}
+    for column in (*MODEL_COUNTS, *MODEL_DERIVED, "grensruimte"):
+        frame = base.assign(reeks=column, value=results[column].to_numpy(dtype="float64"))
+        frame["primary"] = (small(frame["value"], rule.kleinste_aantal)
+                            if column in MODEL_COUNTS else False)
+        numbers[column] = cells.add(frame.assign(suppressible=column != "grensruimte"))
+    totals = run.regio.astype({"jaar": int})
+    for source, column in MODEL_REGION.items():
+        cells.add(pd.DataFrame({
+            "gebiedsniveau": "regio", "gebied": region.naam,
+            "periode": totals["jaar"].astype(str), "doelgroep": MODEL_SPOOR, "categorie": ALLE,
+            "reeks": column, "value": totals[source].to_numpy(dtype="float64"),
+            "primary": small(totals[source], rule.kleinste_aantal), "suppressible": True}))
+    return numbers
+
+
+def _groups(frame: pd.DataFrame, by: list[str]) -> Iterable[pd.DataFrame]:
+    for _, group in frame.groupby(by, sort=False, dropna=False):
+        if len(group) > 1:
+            yield group
+
+
+def _holds(values: pd.Series, total: object, parts: Iterable[object]) -> bool:
+    parts = list(parts)
+    return total in values.index and all(p in values.index for p in parts) and bool(
+        np.isclose(values[total], values[parts].sum()))
+
+
+def _sum_relation(group: pd.DataFrame, column: str, total: str, parts: list[str] | None = None
+                  ) -> list[np.ndarray]:
+    """total = Σ parts within a group, where the group has the total and the sum holds."""
+    by_key = group.set_index(column)
+    if total not in by_key.index:
+        return []
+    parts = [p for p in by_key.index if p != total] if parts is None else parts
+    if not parts or not _holds(by_key["value"], total, parts):
+        return []
+    return [by_key.loc[[total, *parts], "nummer"].to_numpy()]
+
+
+def relations(cells: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConfig
+              ) -> list[np.ndarray]:
+    """Every additive relation between the cells, each a list of cell numbers. A relation is
+    only kept where the figures really add up: one that does not hold gives nothing away."""
+    frame = cells.reset_index(names="nummer")
+    period = period_label(region.jaren)
+    found: list[np.ndarray] = []
+    # gemeenten → region
+    for group in _groups(frame, ["reeks", "periode", "doelgroep", "categorie"]):
+        levels = group.set_index("gebiedsniveau")
+        if "regio" in levels.index and "gemeente" in levels.index:
+            found += _sum_relation(group.assign(rol=np.where(group["gebiedsniveau"] == "regio",
+                                                             "totaal", group["gebied"])),
+                                   "rol", "totaal")
+    # years → period
+    for group in _groups(frame, ["reeks", "gebiedsniveau", "gebied", "doelgroep", "categorie"]):
+        found += _sum_relation(group, "periode", period,
+                               [p for p in group["periode"] if p != period])
+    # doelgroepen → aandachtsgroepen → everyone
+    priority = [d for d in codes.codes("doelgroepen") if d != codes.NO_GROUP]
+    for group in _groups(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "categorie"]):
+        present = set(group["doelgroep"])
+        found += _sum_relation(group, "doelgroep", ALLE, [codes.NO_GROUP, AANDACHTSGROEPEN]) \
+            if {ALLE, codes.NO_GROUP, AANDACHTSGROEPEN} <= present else []
+        found += _sum_relation(group, "doelgroep", AANDACHTSGROEPEN,
+                               [d for d in priority if d in present])
+    # categories → their total, in the same indicator or the one named under 'som'
+    totals = {i.bescherming.reeks or i.id: i.bescherming.som for i in catalogue().values()
+              if i.bescherming.som}
+    for group in _groups(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "doelgroep"]):
+        found += _sum_relation(group, "categorie", ALLE)
+    keyed = frame.set_index(["reeks", *KEY])["nummer"]
+    values = frame.set_index(["reeks", *KEY])["value"]
+    for reeks, target in totals.items():
+        target_reeks, _, target_categorie = target.partition("/")
+        parts = frame[frame["reeks"] == reeks]
+        for key, group in parts.groupby(KEY[:-1], sort=False):
+            total = (target_reeks, *key, target_categorie or ALLE)
+            if total in keyed.index and np.isclose(values[total], group["value"].sum()):
+                found.append(np.array([keyed[total], *group["nummer"]]))
+    found += _diagonal(frame, region)
+    found += _model_relations(frame, region, model)
+    return found
+
+
+def _diagonal(frame: pd.DataFrame, region: RegionConfig) -> list[np.ndarray]:
+    """Households housed in their own gemeente: the region's is the sum of the gemeenten's."""
+    diagonal = frame[frame["categorie"] == frame["gebied"]]
+    out = []
+    for _, group in diagonal.groupby(["reeks", "periode", "doelgroep"], sort=False):
+        total = group[group["gebiedsniveau"] == "regio"]
+        parts = group[group["gebiedsniveau"] == "gemeente"]
+        if len(total) == 1 and len(parts) and np.isclose(total["value"].iloc[0],
+                                                         parts["value"].sum()):
+            out.append(np.array([*total["nummer"], *parts["nummer"]]))
+    return out
+
+
+def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConfig
+                     ) -> list[np.ndarray]:
+    """The model's columns add up per gemeente and year; its realisatie is the verhuringen of
+    the model's doelgroepen, its own demand the households of the doelgroepen outside the pool
+    from that gemeente."""
+    keyed = frame.set_index(["reeks", *KEY])[["nummer", "value"]]
+    out = []
+    model_rows = frame[frame["reeks"] == "realisatie"]
+    own = [d for d in model.model_doelgroepen if d not in model.pool_doelgroepen]
+    for row in model_rows.itertuples():
+        key = (row.gebiedsniveau, row.gebied, row.periode, MODEL_SPOOR, ALLE)
+        sums = [((total, *key), [(part, *key) for part in parts]) for total, parts in MODEL_SUMS]
+        sums.append(((("realisatie", *key)),
+                     [("verhuringen", row.gebiedsniveau, row.gebied, row.periode, d, ALLE)
+                      for d in model.model_doelgroepen]))
+        if row.gebiedsniveau == "gemeente":
+            sums.append((("vraag_eigen", *key),
+                         [("herkomst_bestemming", "regio", region.naam, row.periode, d,
+                           row.gebied) for d in own]))
+        for total, parts in sums:
+            if _holds(keyed["value"], total, parts):
+                out.append(keyed.loc[[total, *parts], "nummer"].to_numpy())
+    return out
+
+
+def protect(table: pd.DataFrame, run: ModelRun, region: RegionConfig,
+            model: VerdeelmodelConfig) -> Protected:
+    """The published indicator table, model results and trace, with every small count and
+    every cell that would give one away hidden."""
+    rule = region.openbaarheid
+    cells = _Cells()
+    handles, small_noemer = _indicator_cells(cells, table, rule)
+    model_handles = _model_cells(cells, run, region, rule)
+    frame, numbers = cells.finish()
+    row_cells = {indicator: numbers[h] for indicator, h in handles.items()}
+    model_numbers = {column: numbers[h] for column, h in model_handles.items()}
+    status = suppress(frame["value"].to_numpy(), frame["primary"].to_numpy(),
+                      frame["suppressible"].to_numpy(dtype=bool),
+                      relations(frame, region, model))
+    frame["status"] = status
+    return Protected(indicators=_published_indicators(table, row_cells, small_noemer, status),
+                     model=_published_model(run, model_numbers, status),
+                     trace=_published_trace(run, model_numbers, status, frame, region),
+                     cells=frame)
+
+
+def _published_indicators(table: pd.DataFrame, row_cells: dict[str, np.ndarray],
+                          small_noemer: dict[str, np.ndarray], status: np.ndarray
+                          ) -> pd.DataFrame:
+    out = table.assign(status=SHOWN)
+    for indicator, numbers in row_cells.items():
+        mask = (out["indicator"] == indicator).to_numpy()
+        row_status = status[numbers].copy()
+        row_status[(row_status == SHOWN) & small_noemer[indicator]] = SMALL
+        out.loc[mask, "status"] = row_status
+    for indicator in catalogue().values():
+        followed = indicator.bescherming.volgt
+        if followed is None:
+            continue
+        source = out[out["indicator"] == followed].set_index(KEY)["status"]
+        mask = out["indicator"] == indicator.id
+        statuses = source.reindex(pd.MultiIndex.from_frame(out.loc[mask, KEY]))
+        out.loc[mask, "status"] = statuses.fillna(SHOWN).to_numpy()
+    out["waarde"] = out["waarde"].where(out["status"] == SHOWN)
+    return out[PUBLISHED_COLUMNS].reset_index(drop=True)
+
+
+def _published_model(run: ModelRun, numbers: dict[str, np.ndarray], status: np.ndarray
+                     ) -> pd.DataFrame:
+    results = run.resultaten.copy()
+    hidden = pd.DataFrame({column: status[n] != SHOWN for column, n in numbers.items()},
+                          index=results.index)
+    for column in hidden:
+        results[column] = results[column].astype("float64").where(~hidden[column])
+    results[HIDDEN_COLUMNS] = [", ".join(c for c in hidden.columns if row[c])
+                               for _, row in hidden.iterrows()]
+    return results
+
+
+def _published_trace(run: ModelRun, numbers: dict[str, np.ndarray], status: np.ndarray,
+                     cells: pd.DataFrame, region: RegionConfig) -> pd.DataFrame:
+    """Sentences of the trace that name a hidden figure become a plain statement that the step's
+    figures are not published; the rest stays as the model wrote it."""
+    results = run.resultaten.astype({"gemeente": str})
+    hidden_any = np.zeros(len(results), dtype=bool)
+    for n in numbers.values():
+        hidden_any |= status[n] != SHOWN
+    hidden = set(zip(results["jaar"].astype(int)[hidden_any], results["gemeente"][hidden_any],
+                     strict=True))
+    regional = cells[(cells["gebiedsniveau"] == "regio") & cells["reeks"].isin(
+        MODEL_REGION.values()) & (cells["status"] != SHOWN)]
+    hidden_years = {jaar for jaar, _ in hidden}
+    hidden_region_years = set(regional["periode"].astype(int))
+    trace = run.trace.copy()
+    texts = []
+    for row in trace.itertuples():
+        if row.fase in TRACE_GEMEENTE and (row.jaar, row.gemeente) in hidden:
+            texts.append(f"{codes.typographic(region.gemeente_naam(row.gemeente))}: "
+                         f"{REDACTED_STEP}")
+        elif ((row.fase in TRACE_ALL_GEMEENTEN and row.jaar in hidden_years)
+              or (row.fase in TRACE_REGION and row.jaar in hidden_region_years)):
+            texts.append(f"{TRACE_STEP_NAMES[row.fase]}: {REDACTED_STEP}")
+        else:
+            texts.append(row.tekst)
+    return trace.assign(tekst=texts)
+
+
+REDACTED_STEP = ("de getallen van deze stap worden niet gepubliceerd, omdat ze kleine aantallen "
+                 "huishoudens zouden prijsgeven.")
+TRACE_STEP_NAMES = {"te_verdelen": "Regionaal te verdelen", "ronde": "Verdeelronde",
+                    "afronding": "Afronden op hele huishoudens", "uitgangspunten": "Uitgangspunten",
+                    "tekort": "Tekort", "controle": "Controle"}
