@@ -47,7 +47,7 @@ def test_regional_pdf_reads_like_the_analysis(reports, data):
     assert f"verhuurden de corporaties in Haaglanden {fmt_int(total)} sociale" in text
     assert re.search(r"\d{1,3}\.\d{3}", text) and re.search(r"\d+,\d%", text)
     assert 10 <= len(pages) <= 40
-    sha = data.processed.manifest["bronnen"]["verhuringen"]["bestanden"][0]["sha256"][:16]
+    sha = data.manifest["bronnen"]["verhuringen"]["bestanden"][0]["sha256"][:16]
     assert sha in text  # provenance appendix
 
 

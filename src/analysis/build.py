@@ -16,6 +16,7 @@ from analysis.indicators import compute_indicators
 from analysis.ingest import IngestResult, Progress, ingest
 from analysis.layout import (
     BOUNDARY_CACHE,
+    DISCLOSURE_CELLS,
     INDICATORS,
     MAP_GEMEENTEN,
     MAP_WIJKEN,
@@ -23,11 +24,16 @@ from analysis.layout import (
     MODEL_RESULTS,
     MODEL_SETTINGS,
     MODEL_TRACE,
+    PUBLISHED_INDICATORS,
+    PUBLISHED_MODEL_REGION,
+    PUBLISHED_MODEL_RESULTS,
+    PUBLISHED_MODEL_TRACE,
     REGION_SETTINGS,
 )
 from analysis.model.config import VerdeelmodelConfig
 from analysis.model.run import ModelRun, run_model
 from analysis.processed import ProcessedData, load_processed
+from analysis.protection import Protected, protect
 from analysis.storage import write_all
 
 
@@ -37,14 +43,17 @@ class Analysis:
     model: ModelRun
     region: RegionConfig
     model_config: VerdeelmodelConfig
+    published: Protected  # what the reports may show
 
 
 def analyse(data: ProcessedData, region: RegionConfig, model: VerdeelmodelConfig) -> Analysis:
-    """Pure: processed data in, indicator table and model results out."""
+    """Pure: processed data in, indicator table and model results out, and what of them may be
+    published."""
     ctx = prepare(data, region, model)
     run = run_model(ctx)
-    return Analysis(indicators=compute_indicators(ctx, run), model=run, region=region,
-                    model_config=model)
+    indicators = compute_indicators(ctx, run)
+    return Analysis(indicators=indicators, model=run, region=region, model_config=model,
+                    published=protect(indicators, run, region, model))
 
 
 def write_analysis(result: Analysis, processed_dir: Path,
@@ -61,6 +70,11 @@ def write_analysis(result: Analysis, processed_dir: Path,
         MODEL_RESULTS: parquet(result.model.resultaten),
         MODEL_REGION: parquet(result.model.regio),
         MODEL_TRACE: parquet(result.model.trace),
+        PUBLISHED_INDICATORS: parquet(result.published.indicators),
+        PUBLISHED_MODEL_RESULTS: parquet(result.published.model.resultaten),
+        PUBLISHED_MODEL_REGION: parquet(result.published.model.regio),
+        PUBLISHED_MODEL_TRACE: parquet(result.published.model.trace),
+        DISCLOSURE_CELLS: parquet(result.published.cells),
         REGION_SETTINGS: text(result.region.tekst),
         MODEL_SETTINGS: text(result.model_config.tekst),
         MAP_GEMEENTEN: parquet(gemeenten),

@@ -14,6 +14,13 @@ INDICATORS = "indicatoren.parquet"
 MODEL_RESULTS = "verdeelmodel_resultaten.parquet"
 MODEL_REGION = "verdeelmodel_regio.parquet"
 MODEL_TRACE = "verdeelmodel_trace.parquet"
+# What may be published (`protection`): hidden cells emptied, every indicator row with its
+# status. The reports read only these; the cells with their status are for checking.
+PUBLISHED_INDICATORS = "openbaar_indicatoren.parquet"
+PUBLISHED_MODEL_RESULTS = "openbaar_verdeelmodel_resultaten.parquet"
+PUBLISHED_MODEL_REGION = "openbaar_verdeelmodel_regio.parquet"
+PUBLISHED_MODEL_TRACE = "openbaar_verdeelmodel_trace.parquet"
+DISCLOSURE_CELLS = "openbaarheid_cellen.parquet"
 # The settings the analysis used, kept beside its results so the reports use the same ones.
 REGION_SETTINGS = "instellingen_regio.yml"
 MODEL_SETTINGS = "instellingen_verdeelmodel.yml"

@@ -12,7 +12,6 @@ the processed folder, which is confidential.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,8 +45,8 @@ MODEL_SUMS = (
     ("realisatie", ("taakstelling", "saldo")),
 )
 # The model's yearly region totals and the column they add up.
-MODEL_REGION = {"vraag_eigen": "vraag_eigen", "pool_geplaatst": "ontvangen_pool",
-                "geplaatst": "taakstelling"}
+MODEL_REGION_TOTALS = {"vraag_eigen": "vraag_eigen", "pool_geplaatst": "ontvangen_pool",
+                       "geplaatst": "taakstelling", "tekort": "tekort"}
 TRACE_GEMEENTE = ("capaciteit", "eigen_gemeente", "resultaat")
 TRACE_ALL_GEMEENTEN = ("te_verdelen", "ronde", "afronding")
 TRACE_REGION = ("uitgangspunten", "tekort", "controle")
@@ -56,8 +55,8 @@ TRACE_REGION = ("uitgangspunten", "tekort", "controle")
 @dataclass(frozen=True, eq=False)
 class Protected:
     indicators: pd.DataFrame  # PUBLISHED_COLUMNS: waarde empty where the status is not SHOWN
-    model: pd.DataFrame  # the model's results; hidden cells empty, listed in HIDDEN_COLUMNS
-    trace: pd.DataFrame  # the model's trace without sentences that would give a cell away
+    model: ModelRun  # results and region totals with hidden cells empty (listed in
+    # HIDDEN_COLUMNS), the trace without the sentences that would give a hidden cell away
     cells: pd.DataFrame  # every cell with its value and status (confidential: for checking)
 
 
@@ -118,8 +117,9 @@ def _indicator_cells(cells: _Cells, table: pd.DataFrame, rule: DisclosureSetting
 
 
 def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: DisclosureSettings
-                 ) -> dict[str, int]:
-    """Cells for the model's results per gemeente and year and its yearly region totals."""
+                 ) -> tuple[dict[str, int], dict[str, int]]:
+    """Cells for the model's results per gemeente and year and for its yearly region totals;
+    the handles of both."""
     results = run.resultaten.astype({"gemeente": str})
     base = pd.DataFrame({"gebiedsniveau": "gemeente", "gebied": results["gemeente"],
                          "periode": results["jaar"].astype(str), "doelgroep": MODEL_SPOOR,
@@ -130,100 +130,85 @@ def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: Discl
         frame["primary"] = (small(frame["value"], rule.kleinste_aantal)
                             if column in MODEL_COUNTS else False)
         numbers[column] = cells.add(frame.assign(suppressible=column != "grensruimte"))
-    totals = run.regio.astype({"jaar": int})
-    for source, column in MODEL_REGION.items():
-        cells.add(pd.DataFrame({
+    totals, region_numbers = run.regio.astype({"jaar": int}), {}
+    for source, column in MODEL_REGION_TOTALS.items():
+        region_numbers[source] = cells.add(pd.DataFrame({
             "gebiedsniveau": "regio", "gebied": region.naam,
             "periode": totals["jaar"].astype(str), "doelgroep": MODEL_SPOOR, "categorie": ALLE,
             "reeks": column, "value": totals[source].to_numpy(dtype="float64"),
             "primary": small(totals[source], rule.kleinste_aantal), "suppressible": True}))
-    return numbers
+    return numbers, region_numbers
 
 
-def _groups(frame: pd.DataFrame, by: list[str]) -> Iterable[pd.DataFrame]:
-    for _, group in frame.groupby(by, sort=False, dropna=False):
-        if len(group) > 1:
-            yield group
-
-
-def _holds(values: pd.Series, total: object, parts: Iterable[object]) -> bool:
-    parts = list(parts)
-    return total in values.index and all(p in values.index for p in parts) and bool(
-        np.isclose(values[total], values[parts].sum()))
-
-
-def _sum_relation(group: pd.DataFrame, column: str, total: str, parts: list[str] | None = None
-                  ) -> list[np.ndarray]:
-    """total = Σ parts within a group, where the group has the total and the sum holds."""
-    by_key = group.set_index(column)
-    if total not in by_key.index:
+def _sums(frame: pd.DataFrame, by: list[str], total: pd.Series, part: pd.Series,
+          checked: bool = True) -> list[np.ndarray]:
+    """Per group of `by`: the relation total = Σ parts, where the group has one total cell and
+    at least one part, and (when `checked`) the parts really add up to the total."""
+    chosen = (total | part).to_numpy()
+    pick = frame[chosen]
+    is_total = total.to_numpy()[chosen]
+    group = pick.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
+    if not len(group):
         return []
-    parts = [p for p in by_key.index if p != total] if parts is None else parts
-    if not parts or not _holds(by_key["value"], total, parts):
-        return []
-    return [by_key.loc[[total, *parts], "nummer"].to_numpy()]
+    n, value = group.max() + 1, pick["value"].to_numpy(dtype="float64")
+    totals = np.bincount(group, weights=is_total, minlength=n)
+    total_value = np.bincount(group, weights=np.where(is_total, value, 0), minlength=n)
+    parts = np.bincount(group, weights=~is_total, minlength=n)
+    part_value = np.bincount(group, weights=np.where(is_total, 0, value), minlength=n)
+    adds_up = np.isclose(total_value, part_value) if checked else True
+    keep = ((totals == 1) & (parts >= 1) & adds_up)[group]
+    order = np.argsort(group[keep], kind="stable")
+    numbers, groups = pick["nummer"].to_numpy()[keep][order], group[keep][order]
+    return np.split(numbers, np.flatnonzero(np.diff(groups)) + 1) if len(numbers) else []
 
 
-def relations(cells: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConfig
-              ) -> list[np.ndarray]:
-    """Every additive relation between the cells, each a list of cell numbers. A relation is
-    only kept where the figures really add up: one that does not hold gives nothing away."""
+def relations(cells: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConfig,
+              checked: bool = True) -> list[np.ndarray]:
+    """Every additive relation between the cells (reeks, KEY, value), each a list of cell
+    numbers. A relation is only kept where the figures really add up: one that does not hold
+    gives nothing away. Unchecked (`checked=False`), every relation the tables' structure makes
+    counts, as a reader of published cells, who cannot check the hidden ones, must assume."""
     frame = cells.reset_index(names="nummer")
     period = period_label(region.jaren)
-    found: list[np.ndarray] = []
-    # gemeenten → region
-    for group in _groups(frame, ["reeks", "periode", "doelgroep", "categorie"]):
-        levels = group.set_index("gebiedsniveau")
-        if "regio" in levels.index and "gemeente" in levels.index:
-            found += _sum_relation(group.assign(rol=np.where(group["gebiedsniveau"] == "regio",
-                                                             "totaal", group["gebied"])),
-                                   "rol", "totaal")
-    # years → period
-    for group in _groups(frame, ["reeks", "gebiedsniveau", "gebied", "doelgroep", "categorie"]):
-        found += _sum_relation(group, "periode", period,
-                               [p for p in group["periode"] if p != period])
-    # doelgroepen → aandachtsgroepen → everyone
+    level, categorie = frame["gebiedsniveau"], frame["categorie"]
+    # The region's households housed in their own gemeente: not one of the region's categories.
+    own_region = (level == "regio") & (categorie == frame["gebied"])
     priority = [d for d in codes.codes("doelgroepen") if d != codes.NO_GROUP]
-    for group in _groups(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "categorie"]):
-        present = set(group["doelgroep"])
-        found += _sum_relation(group, "doelgroep", ALLE, [codes.NO_GROUP, AANDACHTSGROEPEN]) \
-            if {ALLE, codes.NO_GROUP, AANDACHTSGROEPEN} <= present else []
-        found += _sum_relation(group, "doelgroep", AANDACHTSGROEPEN,
-                               [d for d in priority if d in present])
-    # categories → their total, in the same indicator or the one named under 'som'
-    totals = {i.bescherming.reeks or i.id: i.bescherming.som for i in catalogue().values()
-              if i.bescherming.som}
-    for group in _groups(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "doelgroep"]):
-        found += _sum_relation(group, "categorie", ALLE)
-    keyed = frame.set_index(["reeks", *KEY])["nummer"]
-    values = frame.set_index(["reeks", *KEY])["value"]
-    for reeks, target in totals.items():
+    found = [
+        *_sums(frame, ["reeks", "periode", "doelgroep", "categorie"], level == "regio",
+               level == "gemeente", checked),
+        *_sums(frame, ["reeks", "gebiedsniveau", "gebied", "doelgroep", "categorie"],
+               frame["periode"] == period, frame["periode"] != period, checked),
+        *_sums(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "categorie"],
+               frame["doelgroep"] == ALLE,
+               frame["doelgroep"].isin([codes.NO_GROUP, AANDACHTSGROEPEN]), checked),
+        *_sums(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "categorie"],
+               frame["doelgroep"] == AANDACHTSGROEPEN, frame["doelgroep"].isin(priority),
+               checked),
+        *_sums(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "doelgroep"],
+               categorie == ALLE, (categorie != ALLE) & ~own_region, checked),
+        *_sums(frame, ["reeks", "periode", "doelgroep"], own_region,
+               (level == "gemeente") & (categorie == frame["gebied"]), checked),
+    ]
+    # categories → the total of another indicator ('som' in the catalogue)
+    for indicator in catalogue().values():
+        target = indicator.bescherming.som
+        if not target:
+            continue
         target_reeks, _, target_categorie = target.partition("/")
-        parts = frame[frame["reeks"] == reeks]
-        for key, group in parts.groupby(KEY[:-1], sort=False):
-            total = (target_reeks, *key, target_categorie or ALLE)
-            if total in keyed.index and np.isclose(values[total], group["value"].sum()):
-                found.append(np.array([keyed[total], *group["nummer"]]))
-    found += _diagonal(frame, region)
-    found += _model_relations(frame, region, model)
-    return found
+        parts = (frame["reeks"] == (indicator.bescherming.reeks or indicator.id)) & ~own_region
+        totals = (frame["reeks"] == target_reeks) & (categorie == (target_categorie or ALLE))
+        found += _sums(frame, KEY[:-1], totals, parts, checked)
+    return [*found, *_model_relations(frame, region, model, checked)]
 
 
-def _diagonal(frame: pd.DataFrame, region: RegionConfig) -> list[np.ndarray]:
-    """Households housed in their own gemeente: the region's is the sum of the gemeenten's."""
-    diagonal = frame[frame["categorie"] == frame["gebied"]]
-    out = []
-    for _, group in diagonal.groupby(["reeks", "periode", "doelgroep"], sort=False):
-        total = group[group["gebiedsniveau"] == "regio"]
-        parts = group[group["gebiedsniveau"] == "gemeente"]
-        if len(total) == 1 and len(parts) and np.isclose(total["value"].iloc[0],
-                                                         parts["value"].sum()):
-            out.append(np.array([*total["nummer"], *parts["nummer"]]))
-    return out
+def _holds(values: pd.Series, total: tuple, parts: list[tuple], checked: bool) -> bool:
+    return total in values.index and all(p in values.index for p in parts) and (
+        not checked or bool(np.isclose(values[total], values[parts].sum())))
 
 
-def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConfig
-                     ) -> list[np.ndarray]:
+def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConfig,
+                     checked: bool) -> list[np.ndarray]:
     """The model's columns add up per gemeente and year; its realisatie is the verhuringen of
     the model's doelgroepen, its own demand the households of the doelgroepen outside the pool
     from that gemeente."""
@@ -242,7 +227,7 @@ def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: Verdeelmo
                          [("herkomst_bestemming", "regio", region.naam, row.periode, d,
                            row.gebied) for d in own]))
         for total, parts in sums:
-            if _holds(keyed["value"], total, parts):
+            if _holds(keyed["value"], total, parts, checked):
                 out.append(keyed.loc[[total, *parts], "nummer"].to_numpy())
     return out
 
@@ -254,17 +239,20 @@ def protect(table: pd.DataFrame, run: ModelRun, region: RegionConfig,
     rule = region.openbaarheid
     cells = _Cells()
     handles, small_noemer = _indicator_cells(cells, table, rule)
-    model_handles = _model_cells(cells, run, region, rule)
+    model_handles, region_handles = _model_cells(cells, run, region, rule)
     frame, numbers = cells.finish()
     row_cells = {indicator: numbers[h] for indicator, h in handles.items()}
     model_numbers = {column: numbers[h] for column, h in model_handles.items()}
+    region_numbers = {column: numbers[h] for column, h in region_handles.items()}
     status = suppress(frame["value"].to_numpy(), frame["primary"].to_numpy(),
                       frame["suppressible"].to_numpy(dtype=bool),
                       relations(frame, region, model))
     frame["status"] = status
     return Protected(indicators=_published_indicators(table, row_cells, small_noemer, status),
-                     model=_published_model(run, model_numbers, status),
-                     trace=_published_trace(run, model_numbers, status, frame, region),
+                     model=ModelRun(
+                         resultaten=_without_hidden(run.resultaten, model_numbers, status),
+                         regio=_without_hidden(run.regio, region_numbers, status),
+                         trace=_published_trace(run, model_numbers, status, frame, region)),
                      cells=frame)
 
 
@@ -289,11 +277,12 @@ def _published_indicators(table: pd.DataFrame, row_cells: dict[str, np.ndarray],
     return out[PUBLISHED_COLUMNS].reset_index(drop=True)
 
 
-def _published_model(run: ModelRun, numbers: dict[str, np.ndarray], status: np.ndarray
-                     ) -> pd.DataFrame:
-    results = run.resultaten.copy()
+def _without_hidden(frame: pd.DataFrame, numbers: dict[str, np.ndarray], status: np.ndarray
+                    ) -> pd.DataFrame:
+    """A wide table with its hidden cells emptied and named per row in HIDDEN_COLUMNS."""
+    results = frame.copy()
     hidden = pd.DataFrame({column: status[n] != SHOWN for column, n in numbers.items()},
-                          index=results.index)
+                          index=results.index)[[c for c in results.columns if c in numbers]]
     for column in hidden:
         results[column] = results[column].astype("float64").where(~hidden[column])
     results[HIDDEN_COLUMNS] = [", ".join(c for c in hidden.columns if row[c])
@@ -312,7 +301,7 @@ def _published_trace(run: ModelRun, numbers: dict[str, np.ndarray], status: np.n
     hidden = set(zip(results["jaar"].astype(int)[hidden_any], results["gemeente"][hidden_any],
                      strict=True))
     regional = cells[(cells["gebiedsniveau"] == "regio") & cells["reeks"].isin(
-        MODEL_REGION.values()) & (cells["status"] != SHOWN)]
+        MODEL_REGION_TOTALS.values()) & (cells["status"] != SHOWN)]
     hidden_years = {jaar for jaar, _ in hidden}
     hidden_region_years = set(regional["periode"].astype(int))
     trace = run.trace.copy()

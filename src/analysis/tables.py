@@ -9,7 +9,9 @@ the indicator table.
 Cell markers:
 - `MISSING` ("–", en dash): no value (NaN, None), e.g. a ratio with an empty denominator.
 - `SUPPRESSED` ("x"): withheld to protect small counts (statistical disclosure control), as CBS
-  marks confidential cells; set through the `suppressed` mask of `markdown_table`.
+  marks confidential cells; set through the `suppressed` mask of `markdown_table`. In the
+  published figures (`ReportData`) a hidden value is empty (NaN), so a table, chart or map of
+  published figures shows every NaN as `SUPPRESSED`, explained by `SUPPRESSED_NOTE`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from babel.numbers import format_decimal
 LOCALE = "nl_NL"
 MISSING = "–"
 SUPPRESSED = "x"
+SUPPRESSED_LABEL = "niet gepubliceerd (kleine aantallen)"  # hover text, legend entry
+SUPPRESSED_NOTE = "x: niet gepubliceerd om kleine aantallen huishoudens te beschermen."
 MINUS = "\u2212"
 
 # Decimals per indicator unit (eenheid in catalogus.yml); charts use the same table.

@@ -28,7 +28,7 @@ def glossary(indicators: list[str] | None = None) -> str:
 def sources_table(data: ReportData) -> pd.DataFrame:
     """Every input file with its checksum, rows and period, from the ingest manifest."""
     rows = []
-    for source in data.processed.manifest["bronnen"].values():
+    for source in data.manifest["bronnen"].values():
         periode = f"{source['periode']['van']} t/m {source['periode']['tot_en_met']}"
         for file in source["bestanden"]:
             rows.append({"Bron": source["titel"], "Bestand": file["naam"],
@@ -39,7 +39,7 @@ def sources_table(data: ReportData) -> pd.DataFrame:
 
 
 def provenance_text(data: ReportData) -> str:
-    manifest = data.processed.manifest
+    manifest = data.manifest
     text = (f"De cijfers zijn berekend met {manifest['software']} uit de bestanden hieronder. "
             "Elk bestand is gecontroleerd tegen zijn datacontract (de afspraak over kolommen, "
             "codes en geldige waarden); de controlegetallen (SHA-256) maken na te gaan dat "

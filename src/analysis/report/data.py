@@ -2,7 +2,8 @@
 
 Report modules and notebooks ask `ReportData` for figures (`rows`, `values`, `matrix`) and names
 (`gemeente_name`, `named`) instead of filtering the indicator table themselves: this is the one
-seam between the analysis results and everything that is published."""
+seam between the analysis results and everything that is published. It holds only what the
+protection step let through: a hidden figure is empty (NaN) and its row's status says why."""
 
 from __future__ import annotations
 
@@ -16,23 +17,23 @@ from analysis import codes
 from analysis.config import RegionConfig, load_config
 from analysis.indicators.table import period_label
 from analysis.layout import (
-    INDICATORS,
     MAP_GEMEENTEN,
     MAP_WIJKEN,
-    MODEL_REGION,
-    MODEL_RESULTS,
     MODEL_SETTINGS,
-    MODEL_TRACE,
+    PUBLISHED_INDICATORS,
+    PUBLISHED_MODEL_REGION,
+    PUBLISHED_MODEL_RESULTS,
+    PUBLISHED_MODEL_TRACE,
     REGION_SETTINGS,
 )
 from analysis.model.config import VerdeelmodelConfig, load_verdeelmodel_config
 from analysis.model.run import ModelRun
-from analysis.processed import ProcessedData, load_processed
+from analysis.processed import load_manifest
 
 
 @dataclass(frozen=True, eq=False)
 class ReportData:
-    processed: ProcessedData
+    manifest: dict  # the sources: files, checksums, periods
     indicators: pd.DataFrame
     model: ModelRun
     region: RegionConfig
@@ -41,7 +42,7 @@ class ReportData:
 
     @property
     def demo(self) -> bool:
-        return self.processed.demo
+        return bool(self.manifest.get("demo"))
 
     @property
     def period(self) -> str:
@@ -110,13 +111,15 @@ class ReportData:
 
 
 def load_report_data(processed_dir: Path) -> ReportData:
-    """The processed data with the settings the build used (stored beside the results)."""
+    """What may be published of the processed data, with the settings the build used (stored
+    beside the results). The unprotected indicator table and model results are not read."""
     processed_dir = Path(processed_dir)
-    run = ModelRun(resultaten=pd.read_parquet(processed_dir / MODEL_RESULTS),
-                   regio=pd.read_parquet(processed_dir / MODEL_REGION),
-                   trace=pd.read_parquet(processed_dir / MODEL_TRACE))
-    return ReportData(processed=load_processed(processed_dir),
-                      indicators=pd.read_parquet(processed_dir / INDICATORS), model=run,
+    run = ModelRun(resultaten=pd.read_parquet(processed_dir / PUBLISHED_MODEL_RESULTS),
+                   regio=pd.read_parquet(processed_dir / PUBLISHED_MODEL_REGION),
+                   trace=pd.read_parquet(processed_dir / PUBLISHED_MODEL_TRACE))
+    return ReportData(manifest=load_manifest(processed_dir),
+                      indicators=pd.read_parquet(processed_dir / PUBLISHED_INDICATORS),
+                      model=run,
                       region=load_config(processed_dir / REGION_SETTINGS),
                       model_config=load_verdeelmodel_config(processed_dir / MODEL_SETTINGS),
                       folder=processed_dir)
