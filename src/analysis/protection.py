@@ -323,3 +323,13 @@ REDACTED_STEP = ("de getallen van deze stap worden niet gepubliceerd, omdat ze k
 TRACE_STEP_NAMES = {"te_verdelen": "Regionaal te verdelen", "ronde": "Verdeelronde",
                     "afronding": "Afronden op hele huishoudens", "uitgangspunten": "Uitgangspunten",
                     "tekort": "Tekort", "controle": "Controle"}
+
+
+def rule_text(settings: DisclosureSettings) -> str:
+    """The rule in two sentences, as every document and the codebook state it."""
+    return (f"Om huishoudens niet herkenbaar te maken, publiceren we geen aantallen van 1 tot en "
+            f"met {settings.kleinste_aantal - 1} huishoudens (0 wel) en geen percentage of "
+            f"verhouding waarvan de teller is afgeschermd of de noemer minder dan "
+            f"{settings.kleinste_noemer} huishoudens telt. Waar een gepubliceerd totaal een "
+            "afgeschermde cel zou verraden, is ook een andere cel afgeschermd; afgeschermde "
+            "cellen staan als x.")
