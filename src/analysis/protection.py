@@ -26,7 +26,9 @@ from analysis.model.config import MODEL_SPOOR, VerdeelmodelConfig
 from analysis.model.run import ModelRun
 
 KEY = ["gebiedsniveau", "gebied", "periode", "doelgroep", "categorie"]
-PUBLISHED_COLUMNS = ["indicator", *KEY, "waarde", "status"]
+# teller and noemer stay for the reports (a housing task's homes, a wijk's lettings), emptied
+# with the waarde where a row is hidden; the exports leave them out (`report.exports`).
+PUBLISHED_COLUMNS = ["indicator", *KEY, "waarde", "teller", "noemer", "status"]
 STATUS_COLUMN = "status"
 HIDDEN_COLUMNS = "afgeschermd"  # in the model results: the columns hidden in this row
 
@@ -273,7 +275,9 @@ def _published_indicators(table: pd.DataFrame, row_cells: dict[str, np.ndarray],
         mask = out["indicator"] == indicator.id
         statuses = source.reindex(pd.MultiIndex.from_frame(out.loc[mask, KEY]))
         out.loc[mask, "status"] = statuses.fillna(SHOWN).to_numpy()
-    out["waarde"] = out["waarde"].where(out["status"] == SHOWN)
+    shown = out["status"] == SHOWN
+    for column in ("waarde", "teller", "noemer"):
+        out[column] = out[column].where(shown)
     return out[PUBLISHED_COLUMNS].reset_index(drop=True)
 
 

@@ -37,6 +37,7 @@ DECIMALS: dict[str, int] = {
     "procent": 1,
     "verhuringen": 0,
     "huishoudens": 0,
+    "woningen": 0,
     "per 1.000 huishoudens": 1,
     "per 100 sociale huurwoningen": 1,
     "index": 2,

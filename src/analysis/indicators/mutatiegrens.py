@@ -19,7 +19,12 @@ def compute(ctx: Context) -> list[pd.DataFrame]:
 
     per_group = with_doelgroep_totals(
         count(lettings, ["doelgroep"]).merge(mutaties, on=["gemeente", "jaar"]))
+    counting = count(lettings, [], mask=lettings["telt_mee"])
     return [
+        roll_up(mutaties.rename(columns={"noemer": "teller"}).assign(doelgroep="alle",
+                                                                     categorie="alle"),
+                "mutaties", region),
+        roll_up(counting, "verhuringen_mutatiegrens", region),
         share(lettings["telt_mee"], "aandeel_mutaties_aandachtsgroepen"),
         share(lettings["telt_mee_zonder"],
               "aandeel_mutaties_aandachtsgroepen_zonder_statushouders"),

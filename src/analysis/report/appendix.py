@@ -8,6 +8,7 @@ import pandas as pd
 from analysis import codes
 from analysis.indicators.catalogue import catalogue
 from analysis.model.config import BASES, CAPACITY_BASES, CAPACITY_ROUNDING, ROUNDING_METHODS
+from analysis.protection import rule_text
 from analysis.report.data import ReportData
 from analysis.report.shared import MODEL_READING, names
 from analysis.tables import fmt_number, fmt_percent
@@ -50,6 +51,11 @@ def provenance_text(data: ReportData) -> str:
                  "demogenerator van de Woonzorgmonitor; ze beschrijven geen echte huishoudens, "
                  "woningen of plannen.")
     return text
+
+
+def disclosure_text(data: ReportData) -> str:
+    """The small-count rule as every document states it."""
+    return rule_text(data.region.openbaarheid)
 
 
 def _weight(value: float) -> str:

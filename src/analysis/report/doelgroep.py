@@ -7,7 +7,7 @@ import pandas as pd
 from analysis import codes
 from analysis.model.config import SPOREN
 from analysis.report.data import ReportData
-from analysis.report.shared import names
+from analysis.report.shared import names, not_published, shown
 from analysis.tables import fmt_int, fmt_percent
 
 
@@ -48,10 +48,12 @@ def by_year(data: ReportData, doelgroep: str) -> pd.DataFrame:
 def routes(data: ReportData, doelgroep: str) -> pd.DataFrame:
     rows = data.rows("verhuringen_route", periode=data.period, doelgroep=doelgroep,
                      gebied=data.region.naam)
-    rows = rows[rows["waarde"] > 0].sort_values("waarde", ascending=False, kind="stable")
+    # Routes with lettings, largest first; hidden ones (NaN) last, shown as 'x'.
+    rows = rows[rows["waarde"].isna() | (rows["waarde"] > 0)].sort_values(
+        "waarde", ascending=False, kind="stable", na_position="last")
     labels = codes.labels("toewijzingsroutes")
     return pd.DataFrame({"Toewijzingsroute": [labels[c] for c in rows["categorie"]],
-                         "Verhuringen": rows["waarde"].astype(int).to_numpy()})
+                         "Verhuringen": rows["waarde"].to_numpy()})
 
 
 def summary(data: ReportData, doelgroep: str) -> str:
@@ -62,8 +64,11 @@ def summary(data: ReportData, doelgroep: str) -> str:
     share = data.values("aandeel_mutaties_doelgroep", periode=period, doelgroep=doelgroep)[region]
     text = (f"In {period} kregen {fmt_int(total)} huishoudens uit deze doelgroep een sociale "
             f"huurwoning in {region}: {fmt_percent(share)} van de vrijgekomen sociale "
-            "huurwoningen. Op de regionale agenda staat de doelgroep op het spoor "
-            f"*{codes.in_sentence(SPOREN[spoor])}*")
+            "huurwoningen." if shown(total, share) else
+            not_published(f"Het aantal huishoudens uit deze doelgroep dat in {period} een "
+                          f"sociale huurwoning kreeg in {region}"))
+    text += (" Op de regionale agenda staat de doelgroep op het spoor "
+             f"*{codes.in_sentence(SPOREN[spoor])}*")
     if doelgroep in config.model_doelgroepen:
         text += "; het verdeelmodel verdeelt deze huishoudens over de gemeenten"
         if doelgroep in config.pool_doelgroepen:

@@ -9,12 +9,15 @@ from analysis.indicators.catalogue import catalogue
 from analysis.report.data import ReportData
 from analysis.report.shared import (
     LIMIT_INDICATOR,
+    cell,
     limit_percent,
     names,
+    not_published,
     origin_matrix,
     origin_name,
+    shown,
 )
-from analysis.tables import fmt_int, fmt_percent, fmt_value
+from analysis.tables import fmt_int, fmt_percent
 
 # (indicator, doelgroep) pairs of the comparison table, in reading order.
 COMPARISON = (
@@ -41,8 +44,8 @@ def comparison_table(data: ReportData, gemeente: str, periode: str) -> pd.DataFr
         meta = catalogue()[indicator]
         title = meta.titel + (" (aandachtsgroepen)" if doelgroep == "aandachtsgroepen" else "")
         rows.append({"Indicator": title,
-                     data.gemeente_name(gemeente): fmt_value(values.get(gemeente), meta.eenheid),
-                     data.region.naam: fmt_value(values.get(data.region.naam), meta.eenheid)})
+                     data.gemeente_name(gemeente): cell(values.get(gemeente), meta.eenheid),
+                     data.region.naam: cell(values.get(data.region.naam), meta.eenheid)})
     return pd.DataFrame(rows)
 
 
@@ -62,7 +65,7 @@ def inflow_by_group(data: ReportData, gemeente: str) -> pd.DataFrame:
         count = data.values("verhuringen", periode=data.period, doelgroep=doelgroep)
         rate = data.values("instroom_per_1000_huishoudens", periode=data.period,
                            doelgroep=doelgroep)
-        rows.append({"Doelgroep": labels[doelgroep], "Verhuringen": int(count[gemeente]),
+        rows.append({"Doelgroep": labels[doelgroep], "Verhuringen": count[gemeente],
                      "Per 1.000 huishoudens": rate[gemeente],
                      f"Per 1.000 huishoudens {data.region.naam}": rate[data.region.naam]})
     return _with_codes(pd.DataFrame(rows), "Doelgroep", codes.aandachtsgroepen())
@@ -74,39 +77,40 @@ def _with_codes(frame: pd.DataFrame, column: str, values: object) -> pd.DataFram
     return frame
 
 
-def _largest_first(rows: pd.DataFrame) -> pd.DataFrame:
-    """Non-zero rows, largest count first; ties in the order of the region's code list."""
-    return rows[rows["teller"] > 0].sort_values("teller", ascending=False, kind="stable")
+def _largest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with lettings, largest first, hidden ones (NaN) last; ties in code-list order."""
+    listed = frame[frame["Verhuringen"].isna() | (frame["Verhuringen"] > 0)]
+    return listed.sort_values("Verhuringen", ascending=False, kind="stable", na_position="last")
 
 
 def origins(data: ReportData, gemeente: str) -> pd.DataFrame:
     """Where the gemeente's priority-group tenants came from, over the period: counts, and
     shares of those with a known origin (the own gemeente's share is aandeel_eigen_herkomst)."""
     shares = data.rows("aandeel_herkomst", periode=data.period, doelgroep="aandachtsgroepen",
-                       gebied=gemeente).set_index("categorie")
+                       gebied=gemeente).set_index("categorie")["waarde"]
     counts = origin_matrix(data)[gemeente]
-    known = _largest_first(shares.reindex(counts.index.drop("onbekend")).dropna(how="all"))
-    frame = pd.DataFrame({"Herkomst": [origin_name(data, c) for c in known.index],
-                          "Verhuringen": known["teller"].astype(int).to_numpy(),
-                          "Aandeel": known["waarde"].to_numpy()})
-    origin_codes = list(known.index)
-    unknown = int(counts["onbekend"])
-    if unknown:
-        frame.loc[len(frame)] = {"Herkomst": origin_name(data, "onbekend"),
-                                 "Verhuringen": unknown, "Aandeel": float("nan")}
-        origin_codes.append("onbekend")
-    return _with_codes(frame, "Herkomst", origin_codes)
+    frame = _largest_first(pd.DataFrame({"Verhuringen": counts, "Aandeel": shares.reindex(
+        counts.index)}))
+    # Households of unknown origin have no share; they close the list.
+    frame = pd.concat([frame.drop("onbekend", errors="ignore"),
+                       frame.loc[frame.index == "onbekend"]])
+    result = pd.DataFrame({"Herkomst": [origin_name(data, c) for c in frame.index],
+                           "Verhuringen": frame["Verhuringen"].to_numpy(),
+                           "Aandeel": frame["Aandeel"].to_numpy()})
+    return _with_codes(result, "Herkomst", frame.index)
 
 
 def destinations(data: ReportData, gemeente: str) -> pd.DataFrame:
     """Where priority-group households from this gemeente were housed in the region."""
-    rows = data.rows("aandeel_bestemming", periode=data.period, doelgroep="aandachtsgroepen",
-                     categorie=gemeente).set_index("gebied")
-    rows = _largest_first(rows.reindex([g for g in data.region.gemeenten if g in rows.index]))
-    frame = pd.DataFrame({"Gehuisvest in": [data.gemeente_name(g) for g in rows.index],
-                          "Verhuringen": rows["teller"].astype(int).to_numpy(),
-                          "Aandeel": rows["waarde"].to_numpy()})
-    return _with_codes(frame, "Gehuisvest in", rows.index)
+    shares = data.rows("aandeel_bestemming", periode=data.period, doelgroep="aandachtsgroepen",
+                       categorie=gemeente).set_index("gebied")["waarde"]
+    counts = origin_matrix(data).loc[gemeente]
+    frame = _largest_first(pd.DataFrame({"Verhuringen": counts,
+                                         "Aandeel": shares.reindex(counts.index)}))
+    result = pd.DataFrame({"Gehuisvest in": [data.gemeente_name(g) for g in frame.index],
+                           "Verhuringen": frame["Verhuringen"].to_numpy(),
+                           "Aandeel": frame["Aandeel"].to_numpy()})
+    return _with_codes(result, "Gehuisvest in", frame.index)
 
 
 def model_by_year(data: ReportData, gemeente: str) -> pd.DataFrame:
@@ -124,26 +128,24 @@ def model_by_year(data: ReportData, gemeente: str) -> pd.DataFrame:
     return pd.DataFrame({
         "Jaar": [str(j) for j in rows.index],
         "Sleutelaandeel": per_year["Sleutelaandeel"],
-        "Capaciteit": rows["capaciteit"].astype(int).to_numpy(),
-        "Eigen vraag": rows["vraag_eigen"].astype(int).to_numpy(),
+        "Capaciteit": rows["capaciteit"].to_numpy(),
+        "Eigen vraag": rows["vraag_eigen"].to_numpy(),
         "Volgens het model": per_year["Volgens het model"],
         "Werkelijk": per_year["Werkelijk"],
         "Verschil": per_year["Verschil"],
     })
 
 
-MODEL_BY_YEAR_FORMATS = {"Sleutelaandeel": "procent", "Volgens het model": "huishoudens",
+MODEL_BY_YEAR_FORMATS = {"Sleutelaandeel": "procent", "Capaciteit": "woningen",
+                         "Eigen vraag": "huishoudens", "Volgens het model": "huishoudens",
                          "Werkelijk": "huishoudens", "Verschil": "huishoudens"}
 
 
-def _own_households(data: ReportData, gemeente: str) -> tuple[int, int]:
+def _own_households(data: ReportData, gemeente: str) -> tuple[float, float]:
     """Households from the gemeente housed in the gemeente itself, and in the whole region."""
-    own = data.rows("herkomst_bestemming", periode=data.period, doelgroep="aandachtsgroepen",
-                    gebied=gemeente, categorie=gemeente)["waarde"].sum()
-    everywhere = data.rows("herkomst_bestemming", periode=data.period,
-                           doelgroep="aandachtsgroepen", gebiedsniveau="regio",
-                           categorie=gemeente)["waarde"].sum()
-    return int(own), int(everywhere)
+    matrix = data.rows("herkomst_bestemming", periode=data.period, doelgroep="aandachtsgroepen",
+                       categorie=gemeente).set_index("gebied")["waarde"]
+    return matrix.get(gemeente), matrix.get(data.region.naam)
 
 
 def key_messages(data: ReportData, gemeente: str) -> list[str]:
@@ -153,35 +155,48 @@ def key_messages(data: ReportData, gemeente: str) -> list[str]:
     limit = limit_percent(data)
     share = data.values(LIMIT_INDICATOR, periode=last)
     lettings = data.values("verhuringen", periode=period, doelgroep="aandachtsgroepen")
-    where = {"periode": period, "doelgroep": "verdeelafspraak"}
-    model = data.values("taakstelling", **where)[gemeente]
-    actual = data.values("realisatie", **where)[gemeente]
-    difference = data.values("saldo", **where)[gemeente]
     own, everywhere = _own_households(data, gemeente)
     away = destinations(data, gemeente)
-    away = away[away["Gehuisvest in"] != name]
+    away = away[(away["Gehuisvest in"] != name) & away["Aandeel"].notna()]
     messages = [
         f"In {period} kregen {fmt_int(lettings[gemeente])} huishoudens uit aandachtsgroepen een "
-        f"sociale huurwoning in {name}, van de {fmt_int(lettings[region])} in heel {region}.",
+        f"sociale huurwoning in {name}, van de {fmt_int(lettings[region])} in heel {region}."
+        if shown(lettings[gemeente], lettings[region]) else
+        not_published(f"Het aantal huishoudens uit aandachtsgroepen dat in {period} een sociale "
+                      f"huurwoning kreeg in {name}"),
         f"In {last} ging {fmt_percent(share[gemeente])} van de vrijgekomen sociale huurwoningen "
         f"in {name} naar aandachtsgroepen die meetellen voor de grens: "
         f"{'boven' if share[gemeente] > limit else 'binnen'} de grens van "
         f"{fmt_percent(limit, 0)} (regio: {fmt_percent(share[region])}).",
         f"Van de {fmt_int(everywhere)} huishoudens uit aandachtsgroepen uit {name} die in "
         f"{period} in de regio een woning kregen, kregen er {fmt_int(own)} een woning in "
-        f"{name} zelf.",
+        f"{name} zelf." if shown(own, everywhere) else
+        not_published(f"Hoeveel huishoudens uit aandachtsgroepen uit {name} in {period} in "
+                      f"{name} zelf een woning kregen"),
     ]
     if len(away):
         top = away.iloc[0]
         messages.append(f"{fmt_percent(top['Aandeel'], 0)} van de huishoudens uit {name} vond "
                         f"een woning in {top['Gehuisvest in']}.")
+    return [*messages, _model_sentence(data, gemeente)]
+
+
+def _model_sentence(data: ReportData, gemeente: str) -> str:
+    """The model's distribution against the actual one over the period."""
+    name, period = data.gemeente_name(gemeente), data.period
+    where = {"periode": period, "doelgroep": "verdeelafspraak"}
+    model = data.values("taakstelling", **where)[gemeente]
+    actual = data.values("realisatie", **where)[gemeente]
+    difference = data.values("saldo", **where)[gemeente]
+    if not shown(model, actual, difference):
+        return not_published(f"De verdeling volgens het verdeelmodel van de huishoudens met een "
+                             f"verdeelafspraak over {period} naast de werkelijke verdeling in "
+                             f"{name}")
     more = "meer" if difference > 0 else "minder"
-    messages.append(
-        f"Volgens het verdeelmodel had {name} over {period} {fmt_int(model)} huishoudens met "
-        f"een verdeelafspraak gehuisvest; werkelijk waren het er {fmt_int(actual)}: "
-        + (f"{fmt_int(abs(difference))} {more} dan haar deel." if difference else
-           "precies haar deel."))
-    return messages
+    return (f"Volgens het verdeelmodel had {name} over {period} {fmt_int(model)} huishoudens "
+            f"met een verdeelafspraak gehuisvest; werkelijk waren het er {fmt_int(actual)}: "
+            + (f"{fmt_int(abs(difference))} {more} dan haar deel." if difference else
+               "precies haar deel."))
 
 
 def programme_block(data: ReportData, gemeente: str) -> str:
@@ -189,25 +204,23 @@ def programme_block(data: ReportData, gemeente: str) -> str:
     name, region, period, last = (data.gemeente_name(gemeente), data.region.naam, data.period,
                                   data.last_year)
     key = data.values("sleutelaandeel", periode=last, doelgroep="verdeelafspraak")[gemeente]
-    where = {"periode": period, "doelgroep": "verdeelafspraak"}
-    model = data.values("taakstelling", **where)[gemeente]
-    actual = data.values("realisatie", **where)[gemeente]
     share = data.values(LIMIT_INDICATOR, periode=last)[gemeente]
     own = data.values("aandeel_eigen_herkomst", periode=period,
                       doelgroep="aandachtsgroepen")[gemeente]
     limit = fmt_percent(limit_percent(data), 0)
+    own_sentence = (f"Over {period} kwam {fmt_percent(own)} van de nieuwe huurders uit "
+                    f"aandachtsgroepen uit {name} zelf." if shown(own) else
+                    not_published(f"Het deel van de nieuwe huurders uit aandachtsgroepen dat "
+                                  f"over {period} uit {name} zelf kwam,"))
     return (
         f"{name} werkt met de andere gemeenten in {region} aan een evenwichtige verdeling van "
         "de huisvesting van aandachtsgroepen, volgens de regionale leidende principes "
         f"*herkomstgemeente, tenzij*, *kansrijke woonstart* en ten hoogste {limit} van de "
         "vrijkomende sociale huurwoningen voor aandachtsgroepen. In "
         f"{last} ging in {name} {fmt_percent(share)} van de vrijgekomen sociale huurwoningen "
-        f"naar aandachtsgroepen die voor die grens meetellen. Over {period} kwam "
-        f"{fmt_percent(own)} van de nieuwe huurders uit aandachtsgroepen uit {name} zelf. Het "
+        f"naar aandachtsgroepen die voor die grens meetellen. {own_sentence} Het "
         f"aandeel van {name} in de regionale verdeelsleutel was in {last} {fmt_percent(key)}. "
-        f"Volgens het regionale verdeelmodel had {name} over {period} {fmt_int(model)} "
-        "huishoudens met een verdeelafspraak gehuisvest; werkelijk waren dat er "
-        f"{fmt_int(actual)}.")
+        f"{_model_sentence(data, gemeente)}")
 
 
 def hvo_block(data: ReportData, gemeente: str) -> str:

@@ -12,6 +12,7 @@ from analysis.report.data import ReportData
 from analysis.report.shared import (
     LIMIT_INDICATOR,
     MODEL_READING,
+    ORIGINS_OUTSIDE,
     concentrated_wijken,
     limit_percent,
     names,
@@ -19,7 +20,7 @@ from analysis.report.shared import (
     origin_name,
     wijk_table,
 )
-from analysis.tables import fmt_decimal, fmt_int, fmt_percent
+from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_percent
 
 SEVERITY = {"hoog": 0, "midden": 1, "laag": 2}  # rank of a signal
 
@@ -203,23 +204,24 @@ def key_messages(data: ReportData) -> list[str]:
 
 
 def overview_table(data: ReportData) -> pd.DataFrame:
-    """The task at a glance, per gemeente and for the region, in the last year; every column a
-    teller, noemer or waarde of one indicator row."""
+    """The task at a glance, per gemeente and for the region, in the last year; every column
+    one indicator."""
     last = data.last_year
-
-    def part(indicator: str, column: str, **where: str) -> pd.Series:
-        return data.values(indicator, periode=last, column=column, **where)
-
     frame = pd.DataFrame({
-        "Huishoudens": part("instroom_per_1000_huishoudens", "noemer"),
-        "Sociale huurvoorraad": part("instroom_per_100_sociale_huurwoningen", "noemer"),
-        "Mutaties": part(LIMIT_INDICATOR, "noemer"),
-        "Verhuringen die meetellen voor de grens": part(LIMIT_INDICATOR, "teller"),
-        "Aandeel mutaties (grens)": part(LIMIT_INDICATOR, "waarde"),
+        "Huishoudens": data.values("huishoudens", periode=last),
+        "Sociale huurvoorraad": data.values("sociale_huurvoorraad", periode=last),
+        "Mutaties": data.values("mutaties", periode=last),
+        "Verhuringen die meetellen voor de grens": data.values("verhuringen_mutatiegrens",
+                                                                periode=last),
+        "Aandeel mutaties (grens)": data.values(LIMIT_INDICATOR, periode=last),
     })
-    counts = list(frame.columns[:-1])
-    frame[counts] = frame[counts].round().astype("Int64")
     return data.named(frame).rename_axis("Gemeente").reset_index()
+
+
+OVERVIEW_FORMATS = {"Huishoudens": "huishoudens", "Sociale huurvoorraad": "woningen",
+                    "Mutaties": "woningen",
+                    "Verhuringen die meetellen voor de grens": "verhuringen",
+                    "Aandeel mutaties (grens)": "procent"}
 
 
 def limit_table(data: ReportData) -> pd.DataFrame:
@@ -247,15 +249,19 @@ def inflow_by_group(data: ReportData) -> pd.DataFrame:
     for doelgroep in codes.aandachtsgroepen():
         rate = data.values("instroom_per_1000_huishoudens", periode=data.period,
                            doelgroep=doelgroep)
-        per_gemeente = rate.drop(data.region.naam)
-        high, low = per_gemeente.idxmax(), per_gemeente.idxmin()
+        # Highest and lowest among the published rates; a hidden one is not ranked.
+        per_gemeente = rate.drop(data.region.naam).dropna()
+        ranked = {"Hoogste": SUPPRESSED, "Laagste": SUPPRESSED}
+        if len(per_gemeente):
+            ranked = {column: f"{data.short_name(code)} ({fmt_decimal(per_gemeente[code])})"
+                      for column, code in (("Hoogste", per_gemeente.idxmax()),
+                                           ("Laagste", per_gemeente.idxmin()))}
         rows.append({
             "Doelgroep": labels[doelgroep],
-            "Verhuringen": int(data.values("verhuringen", periode=data.period,
-                                           doelgroep=doelgroep)[data.region.naam]),
+            "Verhuringen": data.values("verhuringen", periode=data.period,
+                                       doelgroep=doelgroep)[data.region.naam],
             "Per 1.000 huishoudens": rate[data.region.naam],
-            "Hoogste": f"{data.short_name(high)} ({fmt_decimal(per_gemeente[high])})",
-            "Laagste": f"{data.short_name(low)} ({fmt_decimal(per_gemeente[low])})",
+            **ranked,
         })
     return pd.DataFrame(rows)
 
@@ -275,9 +281,12 @@ def inflow_by_year(data: ReportData) -> pd.DataFrame:
 
     totals = {d: data.values("verhuringen", periode=data.period, doelgroep=d)[data.region.naam]
               for d in codes.aandachtsgroepen()}
-    largest = sorted(totals, key=totals.get, reverse=True)[:LARGEST_GROUPS]
+    largest = sorted(totals, key=lambda d: -1 if pd.isna(totals[d]) else totals[d],
+                     reverse=True)[:LARGEST_GROUPS]
     frame = pd.DataFrame({labels[d]: per_year(d) for d in largest})
-    frame["Overige aandachtsgroepen"] = per_year("aandachtsgroepen") - frame.sum(axis=1)
+    # The rest is only known in a year where every large group is published.
+    frame["Overige aandachtsgroepen"] = (per_year("aandachtsgroepen")
+                                         - frame.sum(axis=1, min_count=len(largest)))
     return frame
 
 
@@ -292,7 +301,7 @@ def routes_table(data: ReportData) -> pd.DataFrame:
 
     frame = pd.DataFrame({"Alle verhuringen": counts("alle"),
                           "Aan aandachtsgroepen": counts("aandachtsgroepen")})
-    frame = frame.reindex(codes.codes("toewijzingsroutes")).fillna(0).astype(int)
+    frame = frame.reindex(codes.codes("toewijzingsroutes"))
     frame.index = [labels[c] for c in frame.index]
     return frame.rename_axis("Toewijzingsroute").reset_index()
 
@@ -304,26 +313,34 @@ def urgency_table(data: ReportData) -> pd.DataFrame:
     matrix = data.matrix("verhuringen_urgentie", periode=data.period, doelgroep="alle",
                          gebiedsniveau=None)
     matrix = matrix.reindex(index=codes.codes("urgentiecategorieen"),
-                            columns=[*data.region.gemeenten, data.region.naam]).fillna(0).T
+                            columns=[*data.region.gemeenten, data.region.naam]).T
     matrix.columns = [labels[c] for c in matrix.columns]
-    return data.named(matrix.astype(int)).rename_axis("Gemeente").reset_index()
+    return data.named(matrix).rename_axis("Gemeente").reset_index()
 
 
 def origin_summary(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
-    """Per gemeente where its new tenants from priority groups came from, over the period."""
-    matrix = origin_matrix(data, doelgroep)
+    """Per gemeente (and the region) where its new tenants from priority groups came from, over
+    the period. Other gemeenten of the region together are what the published cells leave
+    (the total minus the rest); a hidden cell among those hides it too."""
+    period, region = data.period, data.region.naam
+    rows = data.rows("herkomst_bestemming", periode=period, doelgroep=doelgroep)
+    matrix = rows.pivot(index="categorie", columns="gebied", values="waarde")
     own = pd.Series({g: matrix.at[g, g] for g in data.region.gemeenten})
-    region_total = matrix.loc[list(data.region.gemeenten)].sum()
-    frame = pd.DataFrame({
-        "Eigen gemeente": own,
-        "Andere gemeente in de regio": region_total - own,
-        "Buiten de regio": matrix.loc["buiten_regio"],
-        "Buitenland": matrix.loc["buitenland"],
-        "Onbekend": matrix.loc["onbekend"],
-    })
-    frame["Totaal"] = frame.sum(axis=1)
-    frame.loc[data.region.naam] = frame.sum()
-    return data.named(frame.astype(int)).rename_axis("Gemeente van de woning").reset_index()
+    # The region's own-gemeente count is the teller of its own-origin share.
+    own[region] = data.values("aandeel_eigen_herkomst", periode=period, doelgroep=doelgroep,
+                              column="teller").get(region)
+    outside = {name: matrix.loc[code] for code, name in ORIGINS_OUTSIDE.items()}
+    total = data.values("verhuringen", periode=period, doelgroep=doelgroep)
+    frame = pd.DataFrame({"Eigen gemeente": own, **outside, "Totaal": total}
+                         ).reindex([*data.region.gemeenten, region])
+    others = frame["Totaal"] - frame.drop(columns="Totaal").sum(axis=1, min_count=frame.shape[1]
+                                                                - 1)
+    frame.insert(1, "Andere gemeente in de regio", others)
+    return data.named(frame).rename_axis("Gemeente van de woning").reset_index()
+
+
+ORIGIN_SUMMARY_FORMATS = {column: "verhuringen" for column in (
+    "Eigen gemeente", "Andere gemeente in de regio", *ORIGINS_OUTSIDE.values(), "Totaal")}
 
 
 def origin_matrix_table(data: ReportData) -> pd.DataFrame:
@@ -332,10 +349,10 @@ def origin_matrix_table(data: ReportData) -> pd.DataFrame:
     matrix = origin_matrix(data)
     regional = data.rows("herkomst_bestemming", periode=data.period, doelgroep="aandachtsgroepen",
                          gebiedsniveau="regio").set_index("categorie")["waarde"]
-    matrix[data.region.naam] = regional.reindex(matrix.index).fillna(0)
+    matrix[data.region.naam] = regional.reindex(matrix.index)
     matrix.columns = [data.short_name(g) for g in matrix.columns]
     matrix.index = [origin_name(data, o) for o in matrix.index]
-    return matrix.astype(int).rename_axis("Herkomst").reset_index()
+    return matrix.rename_axis("Herkomst").reset_index()
 
 
 def model_table(data: ReportData) -> pd.DataFrame:
@@ -356,7 +373,11 @@ MODEL_TABLE_FORMATS = {"Sleutelaandeel": "procent", "Volgens het model": "huisho
 
 
 def model_text(data: ReportData) -> str:
-    shortfall = int(data.model.regio["tekort"].sum())
+    shortfall = data.model.regio["tekort"].sum(min_count=len(data.model.regio))
+    if pd.isna(shortfall):
+        return (f"{MODEL_READING} In een of meer jaren was er binnen de grens van "
+                f"{fmt_percent(limit_percent(data), 0)} regionaal geen plaats voor een klein "
+                "aantal huishoudens met een verdeelafspraak; het aantal wordt niet gepubliceerd.")
     capacity = (f"Binnen de grens van {fmt_percent(limit_percent(data), 0)} had elke gemeente "
                 "samen met de andere genoeg ruimte voor de huishoudens met een verdeelafspraak: "
                 "het model laat geen regionaal tekort zien." if shortfall == 0 else
@@ -381,7 +402,7 @@ def flow_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.Dat
     """Origin gemeente (index) → destination gemeente (columns) over the period, CBS codes,
     for the flow map (origins outside the region have no place on it)."""
     matrix = origin_matrix(data, doelgroep)
-    return matrix.loc[list(data.region.gemeenten)].astype(int)
+    return matrix.loc[list(data.region.gemeenten)]
 
 
 def wijk_concentration(data: ReportData) -> pd.Series:

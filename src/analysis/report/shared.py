@@ -7,6 +7,7 @@ import pandas as pd
 
 from analysis import codes
 from analysis.report.data import ReportData
+from analysis.tables import SUPPRESSED, fmt_value
 
 LIMIT_INDICATOR = "aandeel_mutaties_aandachtsgroepen"
 ORIGINS_OUTSIDE = {"buiten_regio": "Buiten de regio", "buitenland": "Buitenland",
@@ -19,6 +20,22 @@ MODEL_READING = (
     "woning kregen volgens de afgesproken principes. Het regiototaal van de verdeling volgens het "
     "model is daarom gelijk aan de werkelijke verdeling; het verschil per gemeente laat zien welke "
     "gemeente meer of minder dan haar deel huisvestte, niet een tekort.")
+
+
+def shown(*values: object) -> bool:
+    """Whether every figure is published (a hidden one is NaN in `ReportData`)."""
+    return not any(pd.isna(v) for v in values)
+
+
+def not_published(subject: str) -> str:
+    """A sentence for a figure the small-count rule hides, without saying how small it is:
+    a cell hidden to protect another need not be small."""
+    return f"{subject} wordt niet gepubliceerd om kleine aantallen huishoudens te beschermen."
+
+
+def cell(value: object, eenheid: str) -> str:
+    """A figure formatted by its unit for a table of text cells; a hidden one as 'x'."""
+    return fmt_value(value, eenheid) if shown(value) else SUPPRESSED
 
 
 def limit_percent(data: ReportData) -> float:
@@ -101,10 +118,10 @@ def housing_task_phases(data: ReportData, gemeente: str | None = None) -> pd.Dat
 
 def origin_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.DataFrame:
     """Lettings over the period by origin (rows: the region's gemeenten, then buiten_regio,
-    buitenland, onbekend) and gemeente of the home (columns), CBS codes, zeros included."""
+    buitenland, onbekend) and gemeente of the home (columns), CBS codes; hidden cells NaN."""
     matrix = data.matrix("herkomst_bestemming", periode=data.period, doelgroep=doelgroep)
     origins = [*data.region.gemeenten, *ORIGINS_OUTSIDE]
-    return matrix.reindex(index=origins, columns=list(data.region.gemeenten)).fillna(0)
+    return matrix.reindex(index=origins, columns=list(data.region.gemeenten))
 
 
 def origin_name(data: ReportData, origin: str) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
-from analysis.tables import markdown_table
+from analysis.tables import SUPPRESSED, SUPPRESSED_NOTE, markdown_table
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 META_KEY = "woonzorg"
@@ -78,8 +78,19 @@ def table(frame: pd.DataFrame,
     right-aligns columns of numbers that arrive already formatted as text. `codes` gives, for a
     column of names (gemeenten, doelgroepen), the code of each row: the tabellenboek shows it
     beside the name, the document does not. Content modules hand them over in
-    `frame.attrs["codes"]`."""
-    markdown = markdown_table(frame, formats=formats, caption=caption, align=align)
+    `frame.attrs["codes"]`.
+
+    The figures come from `ReportData`, where a hidden one is empty: an empty cell in a column
+    of numbers prints 'x', and a table with one gets the note that explains it."""
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
+    hidden = frame[numeric].isna()
+    markdown = markdown_table(frame, formats=formats, caption=caption, align=align,
+                              suppressed=hidden)
+    marked = [c for c in frame.columns if c not in numeric
+              and frame[c].astype(str).eq(SUPPRESSED).any()]  # figures formatted as text
+    if hidden.to_numpy().any() or marked:
+        markdown += f"\n{SUPPRESSED_NOTE}\n"
     codes = codes or frame.attrs.get("codes") or {}
     wrong = [str(c) for c, values in codes.items()
              if c not in frame.columns or len(values) != len(frame)]
