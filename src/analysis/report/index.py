@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from analysis.protection import rule_text
 from analysis.render import DocumentMeta, DocumentSettings, render_html
 from analysis.report.data import ReportData
 
@@ -17,7 +18,8 @@ Section = tuple[str, Sequence[Entry]]  # heading, entries in reading order
 
 
 def index_markdown(reports: Path, sections: Sequence[Section], data: ReportData) -> str:
-    lines = [f"Alle uitvoer van de Woonzorgmonitor {data.region.naam} over {data.period}."]
+    lines = [f"Alle uitvoer van de Woonzorgmonitor {data.region.naam} over {data.period}.", "",
+             rule_text(data.region.openbaarheid)]
     for title, entries in sections:
         if not entries:
             continue
