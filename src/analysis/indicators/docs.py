@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.indicators.catalogue import THEMES, catalogue
+from analysis.indicators.catalogue import THEMES, Protection, catalogue
 
 INTRO = """# Indicatoren
 
@@ -16,7 +16,29 @@ jaar of de hele monitorperiode), doelgroep (een code, `aandachtsgroepen` = alle 
 gemeente van de wijk; anders `alle`), waarde, teller en noemer. Waarde = factor × teller / noemer;
 bij aantallen is de waarde de teller. Regiocijfers zijn de som van de tellers en noemers van de
 gemeenten, periodecijfers de som over de jaren: zo tellen ze altijd op.
+
+Die tabel is vertrouwelijk. Wat gepubliceerd wordt, komt uit `openbaar_indicatoren.parquet`:
+dezelfde rijen met een status per cel (getoond, klein, secundair), waarin kleine aantallen
+huishoudens en de cellen die ze zouden verraden leeg zijn (instellingen, blok `openbaarheid`).
+Per indicator staat hieronder hoe die regel werkt (veld `bescherming` in de catalogus).
 """
+
+PROTECTION = {
+    "aantal": "aantal huishoudens; kleine aantallen worden afgeschermd",
+    "aandeel": "verhouding met een aantal huishoudens als teller; afgeschermd als de teller is "
+               "afgeschermd of de noemer te klein is",
+    "verschil": "verschil van aantallen; afgeschermd als het een afgeschermd aantal zou "
+                "prijsgeven",
+    "volgt": "afgeschermd waar `{volgt}` is afgeschermd",
+    "geen": "geen huishoudens (woningen of een instelling); niet afgeschermd",
+}
+
+
+def protection_text(protection: Protection) -> str:
+    text = PROTECTION[protection.soort].format(volgt=protection.volgt)
+    if protection.reeks:
+        text += f"; de teller is dezelfde cel als bij `{protection.reeks}`"
+    return text
 
 
 def render_markdown() -> str:
@@ -36,6 +58,7 @@ def render_markdown() -> str:
                 f"- **Noemer**: {indicator.noemer or '— (aantal)'}",
                 f"- **Uitsplitsingen**: {', '.join(indicator.uitsplitsingen)}",
                 f"- **Bron**: {indicator.bron}",
+                f"- **Bescherming**: {protection_text(indicator.bescherming)}",
             ]
             if indicator.kanttekeningen:
                 lines.append(f"- **Kanttekening**: {indicator.kanttekeningen}")
