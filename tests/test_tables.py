@@ -102,8 +102,8 @@ def test_every_catalogue_unit_has_a_format():
 
 
 def test_unknown_eenheid_fails():
-    with pytest.raises(ValueError, match="onbekende eenheid 'woningen'"):
-        fmt_value(1, "woningen")
+    with pytest.raises(ValueError, match="onbekende eenheid 'kamers'"):
+        fmt_value(1, "kamers")
 
 
 def test_infinity_fails():

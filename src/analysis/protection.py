@@ -307,7 +307,7 @@ def _published_trace(run: ModelRun, numbers: dict[str, np.ndarray], status: np.n
     regional = cells[(cells["gebiedsniveau"] == "regio") & cells["reeks"].isin(
         MODEL_REGION_TOTALS.values()) & (cells["status"] != SHOWN)]
     hidden_years = {jaar for jaar, _ in hidden}
-    hidden_region_years = set(regional["periode"].astype(int))
+    hidden_region_years = {int(p) for p in regional["periode"] if str(p).isdigit()}
     trace = run.trace.copy()
     texts = []
     for row in trace.itertuples():
