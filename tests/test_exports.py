@@ -1,6 +1,7 @@
 """The Excel files opened as an analyst would: the tabellenboek beside every municipal appendix
 and the data exports, with their header on row 1, frozen, filtered, real number formats, names
-beside codes, the DEMO label where it belongs and a codebook that stands on its own."""
+beside codes, the DEMO label where it belongs and a codebook that stands on its own. Hidden
+values are empty (x in Excel) and never say why they are hidden."""
 
 from __future__ import annotations
 
@@ -15,16 +16,19 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis import codes
+from analysis.disclosure import SECONDARY, SMALL
 from analysis.indicators.catalogue import catalogue
 from analysis.layout import DEMO_LABEL
+from analysis.protection import rule_text
 from analysis.report import show
 from analysis.report.show import ShownTable
 from analysis.report.workbook import UNITS, write_tabellenboek
-from analysis.tables import DECIMALS
+from analysis.tables import DECIMALS, SUPPRESSED, SUPPRESSED_NOTE
 from conftest import pdf_pages
 
 APPENDICES = {"GM0503": "delft", "GM0518": "s-gravenhage"}
 EXPORTS = ("indicatoren", "verdeelmodel")
+PUBLISHED_STATUS = {"getoond", "afgeschermd"}
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +67,17 @@ def _frame(sheet) -> pd.DataFrame:
     return pd.DataFrame(rows[1:], columns=rows[0])
 
 
+def _csv(reports: Path, name: str) -> pd.DataFrame:
+    """The CSV as text, as it is written: an empty cell stays ''."""
+    return pd.read_csv(reports / f"data/{name}.csv", sep=";", encoding="utf-8-sig", dtype=str,
+                       keep_default_na=False)
+
+
+def _notes(book) -> list[str]:
+    return [str(v) for row in book["toelichting"].iter_rows(values_only=True)
+            for v in row if v is not None]
+
+
 def _contents(book) -> dict[str, str]:
     """Sheet name → caption, as the sheet 'Inhoud' lists them."""
     rows = book["Inhoud"].iter_rows(values_only=True)
@@ -98,9 +113,16 @@ def test_tabellenboek_sheets_read_like_tables(reports, gemeente):
     inhoud = [c.value for c in _cells(book["Inhoud"])]
     assert DEMO_LABEL in inhoud
     codebook = _frame(book["codeboek"])
+    hidden = []
     for name, caption in _contents(book).items():
         sheet = book[name]
         header = _header(sheet)
+        notes = codebook[codebook["blad"] == name].set_index("kolom")["betekenis"]
+        for row in sheet.iter_rows(min_row=2):
+            for c in row:
+                if c.value == SUPPRESSED:  # a hidden value, explained in the codebook
+                    hidden.append(c)
+                    assert notes[header[c.column - 1]].endswith(SUPPRESSED_NOTE), name
         assert all(isinstance(h, str) and h for h in header), name
         assert all(c.font.bold for c in sheet[1])
         assert sheet.freeze_panes == "A2"
@@ -114,18 +136,21 @@ def test_tabellenboek_sheets_read_like_tables(reports, gemeente):
         assert all(c.number_format != "General" for c in numbers), name
         assert list(codebook.loc[codebook["blad"] == name, "kolom"]) == header
     assert set(codebook["betekenis"]) and codebook["betekenis"].notna().all()
+    assert (SUPPRESSED_NOTE in inhoud) == bool(hidden)
 
 
 def test_tabellenboek_values_equal_the_export(reports, data, indicators):
     book = load_workbook(reports / "gemeenten/bijlage-delft.xlsx")
     period, region = data.period, data.region.naam
 
-    def exported(indicator: str, gebied: str, **where: str) -> float:
+    def exported(indicator: str, gebied: str, **where: str) -> object:
+        """The published value, or the x the tabellenboek shows for a hidden one."""
         rows = indicators[(indicators["indicator"] == indicator)
                           & (indicators["gebied"] == gebied)]
         for column, value in {"categorie": "alle", "doelgroep": "alle", **where}.items():
             rows = rows[rows[column] == value]
-        return rows["waarde"].item()
+        value = rows["waarde"].item()
+        return SUPPRESSED if pd.isna(value) else pytest.approx(value, rel=1e-14)
 
     inflow = _by_caption(book, "Verhuringen aan doelgroepen in Delft")
     code = {name: c for c, name in codes.labels("doelgroepen").items()}
@@ -135,18 +160,16 @@ def test_tabellenboek_values_equal_the_export(reports, data, indicators):
         assert row["Doelgroep (code)"] == doelgroep
         assert row["Verhuringen"] == exported("verhuringen", "GM0503", periode=period,
                                               doelgroep=doelgroep)
-        assert row["Per 1.000 huishoudens"] == pytest.approx(exported(
-            "instroom_per_1000_huishoudens", "GM0503", periode=period, doelgroep=doelgroep),
-            rel=1e-14)
-        assert row[f"Per 1.000 huishoudens {region}"] == pytest.approx(exported(
-            "instroom_per_1000_huishoudens", region, periode=period, doelgroep=doelgroep),
-            rel=1e-14)
+        assert row["Per 1.000 huishoudens"] == exported(
+            "instroom_per_1000_huishoudens", "GM0503", periode=period, doelgroep=doelgroep)
+        assert row[f"Per 1.000 huishoudens {region}"] == exported(
+            "instroom_per_1000_huishoudens", region, periode=period, doelgroep=doelgroep)
     limit = _by_caption(book, "Aandeel mutaties naar aandachtsgroepen per jaar")
     assert list(limit["Jaar"]) == [str(j) for j in data.region.jaren]
     for row in limit.itertuples(index=False):
         for column, gebied in ((1, "GM0503"), (2, region)):
-            assert row[column] == pytest.approx(exported(
-                "aandeel_mutaties_aandachtsgroepen", gebied, periode=row.Jaar), rel=1e-14)
+            assert row[column] == exported(
+                "aandeel_mutaties_aandachtsgroepen", gebied, periode=row.Jaar)
 
 
 def test_tabellenboek_number_formats(reports):
@@ -199,13 +222,70 @@ def test_indicator_export_formats_by_unit(exports):
 
 
 def test_indicator_export_values_equal_the_other_formats(reports, exports, indicators):
-    xlsx = _frame(exports["indicatoren"]["data"]).astype(
-        {"waarde": float, "teller": float, "noemer": float})
+    xlsx = _frame(exports["indicatoren"]["data"])
+    xlsx["waarde"] = xlsx["waarde"].replace(SUPPRESSED, None).astype(float)
     csv = pd.read_csv(reports / "data/indicatoren.csv", sep=";", decimal=",",
                       encoding="utf-8-sig", dtype={"periode": str})
     assert list(xlsx.columns) == list(csv.columns) == list(indicators.columns)
     assert set(indicators["periode"]) >= {"2021", "2021-2025"}
     pd.testing.assert_frame_equal(xlsx, indicators, check_dtype=False, rtol=1e-14)
+
+
+def test_indicator_export_publishes_only_whether_a_value_is_hidden(reports, exports, indicators):
+    csv = _csv(reports, "indicatoren")
+    xlsx = _frame(exports["indicatoren"]["data"])
+    for frame in (indicators, csv, xlsx):
+        assert {"teller", "noemer"}.isdisjoint(frame.columns)
+        assert list(frame.columns[-2:]) == ["waarde", "status"]
+        assert set(frame["status"]) == PUBLISHED_STATUS  # the demo has hidden values
+    hidden = (indicators["status"] == "afgeschermd").to_numpy()
+    assert np.array_equal(csv["status"] == "afgeschermd", hidden)
+    assert np.array_equal(indicators["waarde"].isna(), hidden)
+    assert np.array_equal(csv["waarde"] == "", hidden)
+    assert np.array_equal(xlsx["waarde"] == SUPPRESSED, hidden)
+    column = _header(exports["indicatoren"]["data"]).index("waarde")
+    for row in exports["indicatoren"]["data"].iter_rows(min_row=2):
+        if row[column].value == SUPPRESSED:
+            assert row[column].alignment.horizontal == "right"
+
+
+def test_model_export_hides_the_listed_cells(reports, exports):
+    parquet = pd.read_parquet(reports / "data/verdeelmodel.parquet")
+    csv = _csv(reports, "verdeelmodel")
+    xlsx = _frame(exports["verdeelmodel"]["data"])
+    listed = [set(filter(None, names.split(", "))) for names in parquet["afgeschermd"]]
+    assert any(listed) and list(csv["afgeschermd"]) == list(parquet["afgeschermd"])
+    numbers = parquet.columns[parquet.columns.get_indexer(["sleutelaandeel"])[0]:-1]
+    assert set().union(*listed) <= set(numbers)
+    for i, names in enumerate(listed):
+        for column in numbers:
+            hidden = column in names
+            assert pd.isna(parquet.at[i, column]) == hidden, (i, column)
+            assert (csv.at[i, column] == "") == hidden, (i, column)
+            assert (xlsx.at[i, column] == SUPPRESSED) == hidden, (i, column)
+    assert pd.api.types.is_integer_dtype(pd.read_parquet(
+        reports / "data/verdeelmodel.parquet", dtype_backend="numpy_nullable")["taakstelling"])
+    hidden_cells = [c for row in exports["verdeelmodel"]["data"].iter_rows(min_row=2)
+                    for c in row if c.value == SUPPRESSED]
+    assert hidden_cells and {c.alignment.horizontal for c in hidden_cells} == {"right"}
+
+
+def test_exports_never_say_why_a_value_is_hidden(reports, exports):
+    reasons = {SMALL, SECONDARY}
+    for name, book in exports.items():
+        assert reasons.isdisjoint(c.value for sheet in book for c in _cells(sheet)), name
+        for frame in (pd.read_parquet(reports / f"data/{name}.parquet"), _csv(reports, name)):
+            assert not frame.select_dtypes(exclude="number").isin(reasons).any().any(), name
+
+
+def test_exports_state_the_rule(exports, data):
+    rule = rule_text(data.region.openbaarheid)
+    for name, book in exports.items():
+        assert any(rule in text for text in _notes(book)), name
+    assert any("Teller en noemer publiceren we niet" in text
+               for text in _notes(exports["indicatoren"]))
+    described = _frame(exports["verdeelmodel"]["codeboek"]).set_index("kolom")["betekenis"]
+    assert "afgeschermd" in described["afgeschermd"]
 
 
 def test_names_beside_codes(reports, exports, indicators, data):
@@ -313,6 +393,33 @@ def test_workbook_text_is_never_a_formula(tmp_path):
     assert book["Inhoud"]["A1"].value == "=Titel" and book["Inhoud"]["A1"].data_type == "s"
     assert [c.number_format for c in sheet[2]][2:4] == ["#,##0", '#,##0.0"%"']
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_tabellenboek_marks_hidden_values(tmp_path):
+    hidden = ShownTable(
+        caption="Verhuringen", columns=["Gemeente", "Verhuringen", "Aandeel", "Opmerking"],
+        rows=[["Delft", 12, 40.0, None], ["Westland", None, None, "x"],
+              ["Wassenaar", 7, SUPPRESSED, "geen"]],
+        units={"Aandeel": "procent"})
+    book = load_workbook(write_tabellenboek(
+        [hidden, _table()], tmp_path / "boek.xlsx", title="Titel", subtitle="Gemeente Delft",
+        demo=False))
+    sheet = book["Tabel 1"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["Delft", 12, 40.0, None], ["Westland", SUPPRESSED, SUPPRESSED, "x"],
+        ["Wassenaar", 7, SUPPRESSED, "geen"]]
+    assert [c.alignment.horizontal for c in sheet[3]] == [None, "right", "right", None]
+    assert [c.number_format for c in sheet[3]][1:3] == ["#,##0", '#,##0.0"%"']
+    codebook = _frame(book["codeboek"])
+    notes = codebook.set_index(["blad", "kolom"])["betekenis"]
+    assert notes["Tabel 1", "Verhuringen"] == f"Aantal. {SUPPRESSED_NOTE}"
+    assert notes["Tabel 1", "Aandeel"].endswith(SUPPRESSED_NOTE)
+    assert notes["Tabel 1", "Opmerking"].endswith(SUPPRESSED_NOTE)  # an x the document wrote
+    assert not notes["Tabel 2"].str.contains(SUPPRESSED_NOTE, regex=False).any()
+    assert SUPPRESSED_NOTE in [c.value for c in _cells(book["Inhoud"])]
+    plain = load_workbook(write_tabellenboek([_table()], tmp_path / "plain.xlsx", title="T",
+                                             subtitle="S", demo=False))
+    assert SUPPRESSED_NOTE not in _texts(plain)
 
 
 def test_real_data_has_no_demo_label(tmp_path):

@@ -1,6 +1,11 @@
 """Tidy data for analysts: the indicator table and the model results as Parquet, CSV and XLSX,
 with the same columns in all three (a name beside every code). The XLSX has a codebook that
-stands on its own: every column, every indicator and the code lists used."""
+stands on its own: every column, every indicator and the code lists used.
+
+Only what the protection step let through is published: a hidden value is empty in Parquet and
+CSV and `tables.SUPPRESSED` in the XLSX. The status says only whether a value is hidden, never
+why: which hidden cell is a small count and which hides one would let a reader solve them from
+a published total."""
 
 from __future__ import annotations
 
@@ -10,16 +15,17 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import codes
+from analysis.disclosure import SHOWN
 from analysis.indicators.catalogue import catalogue
 from analysis.indicators.herkomst import OUTSIDE_REGION
 from analysis.indicators.table import AANDACHTSGROEPEN, ALLE
 from analysis.layout import DEMO_LABEL
 from analysis.model.config import MODEL_SPOOR
+from analysis.protection import HIDDEN_COLUMNS, KEY, rule_text
 from analysis.report.data import ReportData
 from analysis.report.shared import ORIGINS_OUTSIDE
 from analysis.report.workbook import (
     COUNT,
-    FRACTION,
     TEXT,
     UNITS,
     YEAR,
@@ -30,7 +36,11 @@ from analysis.report.workbook import (
     number_format,
 )
 from analysis.storage import write_file
-from analysis.tables import fmt_percent
+from analysis.tables import SUPPRESSED, fmt_percent
+
+HIDDEN = "afgeschermd"  # the published status of every hidden value, whatever hid it
+# Without teller and noemer: beside the waarde they could give a small count away.
+EXPORTED_INDICATOR_COLUMNS = ["indicator", *KEY, "waarde", "status"]
 
 INDICATOR_COLUMNS = {
     "indicator": "Id van de indicator; titel, definitie, eenheid, teller, noemer en bron staan op "
@@ -48,9 +58,11 @@ INDICATOR_COLUMNS = {
                  "van de woonopgave, gemeente van de wijk; blad 'categorieen'), anders 'alle'.",
     "categorie_naam": "Naam van de categorie.",
     "waarde": "factor × teller / noemer; bij aantallen gelijk aan de teller. Eenheid en "
-              "decimalen volgen uit de indicator (blad 'indicatoren'); niet afgerond.",
-    "teller": "Teller (meestal een aantal).",
-    "noemer": "Noemer; leeg bij aantallen.",
+              "decimalen volgen uit de indicator (blad 'indicatoren'); niet afgerond. Leeg "
+              "(in Excel: x) als de waarde is afgeschermd.",
+    "status": f"'{SHOWN}': de waarde is gepubliceerd; '{HIDDEN}': de waarde is niet "
+              "gepubliceerd om kleine aantallen huishoudens te beschermen (blad "
+              "'toelichting').",
 }
 MODEL_COLUMNS = {
     "jaar": "Jaar van de modelrun.",
@@ -72,6 +84,9 @@ MODEL_COLUMNS = {
     "ruimte_over": "Capaciteit min taakstelling.",
     "realisatie": "Werkelijke verhuringen aan de doelgroepen van het model.",
     "saldo": "Realisatie min taakstelling.",
+    HIDDEN_COLUMNS: "De kolommen van deze rij die zijn afgeschermd om kleine aantallen "
+                    "huishoudens te beschermen; daar is de cel leeg (in Excel: x). Leeg als "
+                    "niets is afgeschermd.",
 }
 # The doelgroep codes of the indicator table that are totals, not a group of the code list.
 DOELGROEP_TOTALS = {
@@ -131,14 +146,10 @@ def _named(frame: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.Da
     return pd.DataFrame(columns)
 
 
-def _whole_or_fraction(values: pd.Series) -> list[str]:
-    """Counts without decimals; the few fractional tellers (a weighted share) with them."""
-    whole = values.isna() | (values == values.round())
-    return [COUNT if w else FRACTION for w in whole]
-
-
 def _frame_columns(frame: pd.DataFrame) -> dict[str, list]:
-    return {str(c): frame[c].tolist() for c in frame.columns}
+    """Column → values as the sheet writer takes them: a gap (NaN, NA) as None."""
+    cells = frame.astype(object)
+    return {str(c): cells[c].where(frame[c].notna(), None).tolist() for c in frame.columns}
 
 
 def _default_formats(frame: pd.DataFrame) -> dict[str, Format]:
@@ -147,11 +158,11 @@ def _default_formats(frame: pd.DataFrame) -> dict[str, Format]:
             for c in frame.columns}
 
 
-def _write(frame: pd.DataFrame, folder: Path, name: str, formats: Mapping[str, Format],
-           about: list[str | tuple[str, str]], codebook: dict[str, pd.DataFrame],
-           data: ReportData) -> list[Path]:
-    """The three formats; the XLSX as 'toelichting' (with the DEMO label), 'data', then the
-    codebook sheets."""
+def _write(frame: pd.DataFrame, hidden: pd.DataFrame, folder: Path, name: str,
+           formats: Mapping[str, Format], about: list[str | tuple[str, str]],
+           codebook: dict[str, pd.DataFrame], data: ReportData) -> list[Path]:
+    """The three formats; the XLSX as 'toelichting' (with the DEMO label), 'data' with the
+    `hidden` cells (a mask on some of the columns) as SUPPRESSED, then the codebook sheets."""
     title = f"Woonzorgmonitor {data.region.naam}: {name} {data.period.replace('-', '–')}"
 
     def xlsx(path: Path) -> None:
@@ -163,8 +174,11 @@ def _write(frame: pd.DataFrame, folder: Path, name: str, formats: Mapping[str, F
                   "huishoudens, woningen of plannen."] if data.demo else [])
         fill_notes(notes, [*lines, *about, "", *sheets], title=title, demo=data.demo,
                    links=[sheet for sheet, _ in sheets])
-        fill_table(book.create_sheet("data"), _frame_columns(frame), formats, title=title,
-                   demo=data.demo)
+        shown = _frame_columns(frame)
+        for column, mask in hidden.items():
+            shown[column] = [SUPPRESSED if h else v
+                             for v, h in zip(shown[column], mask, strict=True)]
+        fill_table(book.create_sheet("data"), shown, formats, title=title, demo=data.demo)
         for sheet, table in codebook.items():
             fill_table(book.create_sheet(sheet), _frame_columns(table), _default_formats(table),
                        title=f"{title} — {sheet}", demo=data.demo)
@@ -195,15 +209,16 @@ def _indicator_sheet() -> pd.DataFrame:
 
 def _indicators(data: ReportData, folder: Path) -> list[Path]:
     doelgroepen, categories = _doelgroepen(), _categories()
-    frame = _named(data.indicators, {
+    published = data.indicators[EXPORTED_INDICATOR_COLUMNS]
+    published = published.assign(status=published["status"].where(
+        published["status"] == SHOWN, HIDDEN))
+    frame = _named(published, {
         "gebied": _gebieden(data),
         "doelgroep": {code: naam for code, (naam, _) in doelgroepen.items()},
         "categorie": {code: naam for code, (naam, _, _) in categories.items()}})
     units = frame["indicator"].map({i.id: number_format(i.eenheid)
                                     for i in catalogue().values()})
-    formats = {**_default_formats(frame), "waarde": units.tolist(),
-               "teller": _whole_or_fraction(frame["teller"]),
-               "noemer": _whole_or_fraction(frame["noemer"])}
+    formats = {**_default_formats(frame), "waarde": units.tolist()}
     used = frame["categorie"].unique()
     codebook = {
         "codeboek": _columns_sheet(INDICATOR_COLUMNS),
@@ -222,16 +237,25 @@ def _indicators(data: ReportData, folder: Path) -> list[Path]:
         "gemeenten, cijfers over een reeks jaren de som over de jaren; pas daarna wordt "
         "gedeeld. De waarden zijn niet afgerond; de celopmaak toont ze met de decimalen van "
         "hun eenheid.",
+        ("Openbaarheid", f"{rule_text(data.region.openbaarheid)} Teller en noemer publiceren "
+                         "we niet: samen met de waarde zouden ze kleine aantallen kunnen "
+                         f"prijsgeven. De kolom status zegt of een waarde is {HIDDEN}."),
         ("Regio", f"{data.region.naam}: "
                   + ", ".join(data.gemeente_name(g) for g in data.region.gemeenten)),
         ("Monitorperiode", data.period),
     ]
-    return _write(frame, folder, "indicatoren", formats, about, codebook, data)
+    hidden = pd.DataFrame({"waarde": frame["status"] == HIDDEN})
+    return _write(frame, hidden, folder, "indicatoren", formats, about, codebook, data)
 
 
 def _model(data: ReportData, folder: Path) -> list[Path]:
-    results = data.model.resultaten.astype({"gemeente": str})
-    frame = _named(results, {"gemeente": _gemeente_names()})
+    results = data.model.resultaten
+    # Whole households and homes stay whole numbers where hiding left gaps; a fraction fails.
+    whole = [c for c in results.select_dtypes("number").columns if c != "sleutelaandeel"]
+    frame = _named(results.astype({"gemeente": str} | dict.fromkeys(whole, "Int64")),
+                   {"gemeente": _gemeente_names()})
+    listed = frame[HIDDEN_COLUMNS].str.split(", ")
+    hidden = pd.DataFrame({c: [c in names for names in listed] for c in whole})
     formats = {**_default_formats(frame), "jaar": YEAR,
                "sleutelaandeel": number_format("procent")}
     gemeenten = frame[["gemeente", "gemeente_naam"]].drop_duplicates()
@@ -245,11 +269,13 @@ def _model(data: ReportData, folder: Path) -> list[Path]:
         "gerealiseerde instroom: wat elke gemeente volgens de verdeelsleutel en de mutatiegrens "
         "zou huisvesten (taakstelling), naast wat zij werkelijk huisvestte (realisatie).",
         ("Doelgroepen", f"Met verdeelafspraak: {model_groups}."),
+        ("Openbaarheid", f"{rule_text(data.region.openbaarheid)} De kolom {HIDDEN_COLUMNS} "
+                         "noemt per rij de afgeschermde kolommen."),
         ("Mutatiegrens", f"{fmt_percent(100 * data.model_config.mutatiegrens, 0)} van de "
                          "mutaties"),
         ("Monitorperiode", data.period),
     ]
-    return _write(frame, folder, "verdeelmodel", formats, about, codebook, data)
+    return _write(frame, hidden, folder, "verdeelmodel", formats, about, codebook, data)
 
 
 def write_exports(data: ReportData, folder: Path) -> list[Path]:

@@ -3,7 +3,8 @@ content, real number formats (Excel shows them in the reader's locale: 1.234 and
 and the DEMO label in every sheet's page header, never above the header row.
 
 `write_tabellenboek` puts every table a document shows on a sheet of its own, with its
-unformatted values; `report.exports` writes the data exports with the same sheet writer."""
+unformatted values; `report.exports` writes the data exports with the same sheet writer. A hidden
+value is the text `tables.SUPPRESSED` ("x"), right-aligned among the numbers of its column."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from analysis.layout import DEMO_LABEL
 from analysis.report.show import ShownTable
 from analysis.storage import write_file
-from analysis.tables import decimals_for
+from analysis.tables import SUPPRESSED, SUPPRESSED_NOTE, decimals_for
 
 # What each unit of the indicator catalogue means, for the codebooks.
 UNITS: dict[str, str] = {
@@ -29,6 +30,7 @@ UNITS: dict[str, str] = {
                "decimaal.",
     "verhuringen": "Aantal verhuringen.",
     "huishoudens": "Aantal huishoudens.",
+    "woningen": "Aantal woningen.",
     "per 1.000 huishoudens": "Aantal per 1.000 particuliere huishoudens; getoond met één "
                              "decimaal.",
     "per 100 sociale huurwoningen": "Aantal per 100 sociale huurwoningen; getoond met één "
@@ -37,10 +39,10 @@ UNITS: dict[str, str] = {
 }
 COUNT = "#,##0"
 DECIMAL = "#,##0.0"
-FRACTION = "#,##0.0###"  # a number that is mostly whole but not always (a weighted share)
 YEAR = "0"
 TEXT = "@"
 MAX_WIDTH = 80  # characters; longer text wraps
+RIGHT = Alignment(horizontal="right")
 HEADER_LIMIT = 255  # Excel's limit for a page header, codes included
 
 Format = str | Sequence[str | None] | None  # for the whole column, per row, or General
@@ -110,7 +112,8 @@ def page_header(sheet: Sheet, title: str, demo: bool) -> None:
 def fill_table(sheet: Sheet, columns: Columns, formats: Mapping[str, Format], *, title: str,
                demo: bool) -> None:
     """A table from row 1: bold header, frozen, with a filter; number formats per column or
-    per cell; widths fitted to the content, longer text wrapped."""
+    per cell; widths fitted to the content, longer text wrapped; SUPPRESSED in a cell with a
+    number format right-aligned, where the number would stand."""
     names = list(columns)
     rows = max((len(v) for v in columns.values()), default=0)
     per_cell: dict[str, Sequence[str | None]] = {}
@@ -129,8 +132,12 @@ def fill_table(sheet: Sheet, columns: Columns, formats: Mapping[str, Format], *,
     bold = Font(bold=True)
     sheet.append([cell(sheet, name, font=bold) for name in names])
     for i in range(rows):
-        sheet.append([cell(sheet, columns[name][i], per_cell[name][i], alignment=wrap[name])
-                      for name in names])
+        row = []
+        for name in names:
+            value, fmt = columns[name][i], per_cell[name][i]
+            hidden = value == SUPPRESSED and fmt not in (None, TEXT)
+            row.append(cell(sheet, value, fmt, alignment=RIGHT if hidden else wrap[name]))
+        sheet.append(row)
 
 
 def fill_notes(sheet: Sheet, lines: Sequence[str | tuple[str, str]], *, title: str,
@@ -155,7 +162,8 @@ def fill_notes(sheet: Sheet, lines: Sequence[str | tuple[str, str]], *, title: s
 
 def _table_columns(shown: ShownTable) -> tuple[dict[str, list], dict[str, Format], list[tuple]]:
     """The sheet's columns (codes beside their names), formats, and codebook rows
-    (kolom, eenheid, betekenis)."""
+    (kolom, eenheid, betekenis). An empty cell among numbers is a hidden value (the published
+    figures have no other gaps) and becomes SUPPRESSED; the codebook explains it."""
     columns: dict[str, list] = {}
     formats: dict[str, Format] = {}
     notes: list[tuple[str, str, str]] = []
@@ -166,21 +174,22 @@ def _table_columns(shown: ShownTable) -> tuple[dict[str, list], dict[str, Format
             columns[code], formats[code] = shown.codes[name], TEXT
             notes.append((code, "code", f"De code bij '{name}': CBS-gemeentecode (GM…), of de "
                                         "code van de doelgroep of herkomst in de codelijsten."))
-        columns[name] = values
         numbers = [v for v in values if _is_number(v)]
         if name in shown.units:
             unit = shown.units[name]
-            formats[name] = number_format(unit)
-            notes.append((name, unit, UNITS[unit]))
+            formats[name], meaning = number_format(unit), UNITS[unit]
         elif numbers and all(isinstance(v, int) for v in numbers):
-            formats[name] = COUNT
-            notes.append((name, "aantal", "Aantal."))
+            formats[name], unit, meaning = COUNT, "aantal", "Aantal."
         elif numbers:
-            formats[name] = DECIMAL
-            notes.append((name, "getal", "Getal; getoond met één decimaal."))
+            formats[name], unit, meaning = DECIMAL, "getal", "Getal; getoond met één decimaal."
         else:
-            formats[name] = TEXT
-            notes.append((name, "tekst", "Tekst, zoals in het document."))
+            formats[name], unit, meaning = TEXT, "tekst", "Tekst, zoals in het document."
+        if formats[name] != TEXT:
+            values = [SUPPRESSED if v is None else v for v in values]
+        columns[name] = values
+        if SUPPRESSED in values:
+            meaning = f"{meaning} {SUPPRESSED_NOTE}"
+        notes.append((name, unit, meaning))
     return columns, formats, notes
 
 
@@ -191,18 +200,20 @@ def write_tabellenboek(tables: Sequence[ShownTable], target: Path, *, title: str
     book = new_workbook()
     contents = book.create_sheet("Inhoud")
     names = [f"Tabel {n}" for n in range(1, len(tables) + 1)]
+    sheets = [_table_columns(shown) for shown in tables]
     lines: list[str | tuple[str, str]] = [subtitle]
     if demo:
         lines.append(DEMO_LABEL)
-    lines += ["Elke tabel van het document staat op een eigen blad, in dezelfde volgorde en met "
-              "dezelfde nummers. De getallen zijn niet afgerond; de celopmaak toont ze zoals het "
-              "document. Het blad 'codeboek' legt elke kolom en eenheid uit.", ""]
-    lines += [*zip(names, (shown.caption for shown in tables), strict=True),
+    lines.append("Elke tabel van het document staat op een eigen blad, in dezelfde volgorde en "
+                 "met dezelfde nummers. De getallen zijn niet afgerond; de celopmaak toont ze "
+                 "zoals het document. Het blad 'codeboek' legt elke kolom en eenheid uit.")
+    if any(SUPPRESSED in values for columns, _, _ in sheets for values in columns.values()):
+        lines.append(SUPPRESSED_NOTE)
+    lines += ["", *zip(names, (shown.caption for shown in tables), strict=True),
               ("codeboek", "Betekenis en eenheid van elke kolom")]
     fill_notes(contents, lines, title=title, demo=demo, links=[*names, "codeboek"])
     codebook: dict[str, list] = {"blad": [], "kolom": [], "eenheid": [], "betekenis": []}
-    for name, shown in zip(names, tables, strict=True):
-        columns, formats, notes = _table_columns(shown)
+    for name, shown, (columns, formats, notes) in zip(names, tables, sheets, strict=True):
         fill_table(book.create_sheet(name), columns, formats, title=shown.caption, demo=demo)
         for kolom, eenheid, betekenis in notes:
             for key, value in zip(codebook, (name, kolom, eenheid, betekenis), strict=True):
