@@ -151,8 +151,16 @@ def parse_config(raw: object, label: str) -> RegionConfig:
                         jaar_tot_en_met=tot, bron=label, korte_namen=dict(short),
                         geo=parse_geo(raw.get("geo"), fail),
                         signalen=parse_thresholds(raw, "signalen", SignalSettings, fail),
-                        openbaarheid=parse_thresholds(raw, "openbaarheid", DisclosureSettings,
-                                                      fail))
+                        openbaarheid=parse_disclosure(raw, fail))
+
+
+def parse_disclosure(raw: dict, fail: Callable[[str, str], ConfigError]) -> DisclosureSettings:
+    settings = parse_thresholds(raw, "openbaarheid", DisclosureSettings, fail)
+    if settings.kleinste_noemer < settings.kleinste_aantal:
+        # A share over fewer households than the smallest published count would give them away.
+        raise fail("openbaarheid.kleinste_noemer", "mag niet kleiner zijn dan kleinste_aantal "
+                                                   f"({settings.kleinste_aantal})")
+    return settings
 
 
 def parse_thresholds(raw: dict, block: str, settings: type[T],

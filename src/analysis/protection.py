@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis import codes
 from analysis.config import DisclosureSettings, RegionConfig
-from analysis.disclosure import SHOWN, SMALL, small, suppress
+from analysis.disclosure import SECONDARY, SHOWN, SMALL, small, suppress
 from analysis.indicators.catalogue import catalogue
 from analysis.indicators.table import AANDACHTSGROEPEN, ALLE, period_label
 from analysis.model.config import MODEL_SPOOR, VerdeelmodelConfig
@@ -48,10 +48,13 @@ MODEL_SUMS = (
 )
 # The model's yearly region totals and the column they add up.
 MODEL_REGION_TOTALS = {"vraag_eigen": "vraag_eigen", "pool_geplaatst": "ontvangen_pool",
-                       "geplaatst": "taakstelling", "tekort": "tekort"}
+                       "geplaatst": "taakstelling", "tekort": "tekort", "pool": "pool"}
+KNOWN_ORIGIN = "bekende_herkomst"  # the noemer of the origin shares (catalogue)
+UNKNOWN_ORIGIN = "onbekend"
+# Steps of the trace about one gemeente, and about the region's totals; every other step but
+# the key (which counts homes) names figures of several gemeenten.
 TRACE_GEMEENTE = ("capaciteit", "eigen_gemeente", "resultaat")
-TRACE_ALL_GEMEENTEN = ("te_verdelen", "ronde", "afronding")
-TRACE_REGION = ("uitgangspunten", "tekort", "controle")
+TRACE_REGION = ("uitgangspunten", "controle")
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,14 +93,15 @@ class _Cells:
         return cells, np.split(number, bounds)
 
 
-def _indicator_cells(cells: _Cells, table: pd.DataFrame, rule: DisclosureSettings
-                     ) -> tuple[dict[str, int], dict[str, np.ndarray]]:
-    """Cells for every protected indicator; per indicator the handle of its rows and the rows
-    hidden by the rule on the noemer."""
-    handles, small_noemer = {}, {}
+def _indicator_cells(cells: _Cells, table: pd.DataFrame, rule: DisclosureSettings,
+                     region: RegionConfig
+                     ) -> tuple[dict[str, int], dict[str, int], dict[str, np.ndarray]]:
+    """Cells for every protected indicator; per indicator the handle of its rows' tellers (or
+    values), of its noemers where they are counts of households, and the rows hidden by the
+    rule on the noemer."""
+    handles, noemer_handles, small_noemer = {}, {}, {}
     # Counts first, so a share's teller joins the count it is (and must agree with it).
     order = sorted(catalogue().values(), key=lambda i: i.bescherming.soort != "aantal")
-    handles = {}
     for indicator in order:
         protection = indicator.bescherming
         if protection.soort not in ("aantal", "aandeel", "verschil"):
@@ -112,10 +116,20 @@ def _indicator_cells(cells: _Cells, table: pd.DataFrame, rule: DisclosureSetting
             if protection.counted else False
         frame["suppressible"] = True
         handles[indicator.id] = cells.add(frame)
+        if protection.noemer:
+            # A count of households that a reader gets as teller × factor / waarde.
+            reeks, _, level = protection.noemer.partition("/")
+            noemer = rows[KEY].assign(reeks=reeks, value=rows["noemer"].to_numpy("float64"),
+                                      suppressible=True)
+            # The region's cell for the same categorie, or the gebied's total over categories.
+            noemer = (noemer.assign(gebiedsniveau="regio", gebied=region.naam)
+                      if level == "regio" else noemer.assign(categorie=ALLE))
+            noemer["primary"] = small(noemer["value"], rule.kleinste_aantal)
+            noemer_handles[indicator.id] = cells.add(noemer)
         small_noemer[indicator.id] = (
             (rows["noemer"].fillna(0) < rule.kleinste_noemer).to_numpy()
             if protection.soort == "aandeel" else np.zeros(len(rows), dtype=bool))
-    return handles, small_noemer
+    return handles, noemer_handles, small_noemer
 
 
 def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: DisclosureSettings
@@ -201,6 +215,13 @@ def relations(cells: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConf
         parts = (frame["reeks"] == (indicator.bescherming.reeks or indicator.id)) & ~own_region
         totals = (frame["reeks"] == target_reeks) & (categorie == (target_categorie or ALLE))
         found += _sums(frame, KEY[:-1], totals, parts, checked)
+    # households of known origin: the origins but 'onbekend'; with it, every letting
+    known = frame["reeks"] == KNOWN_ORIGIN
+    origins = (frame["reeks"] == "herkomst_bestemming") & ~own_region
+    found += _sums(frame, KEY[:-1], known, origins & (categorie != UNKNOWN_ORIGIN), checked)
+    found += _sums(frame, KEY[:-1],
+                   (frame["reeks"] == "verhuringen") & (categorie == ALLE),
+                   known | (origins & (categorie == UNKNOWN_ORIGIN)), checked)
     return [*found, *_model_relations(frame, region, model, checked)]
 
 
@@ -231,6 +252,17 @@ def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: Verdeelmo
         for total, parts in sums:
             if _holds(keyed["value"], total, parts, checked):
                 out.append(keyed.loc[[total, *parts], "nummer"].to_numpy())
+    # The regional shortfall: what no gemeente could take of its own demand, plus the pool
+    # that found no place (tekort + pool geplaatst = Σ niet geplaatst + pool).
+    for periode in frame.loc[frame["reeks"] == "tekort", "periode"]:
+        key = (periode, MODEL_SPOOR, ALLE)
+        left = [(reeks, "regio", region.naam, *key) for reeks in ("tekort", "ontvangen_pool")]
+        right = [("pool", "regio", region.naam, *key),
+                 *(("niet_geplaatst", "gemeente", g, *key) for g in region.gemeenten)]
+        members = [*left, *right]
+        if all(m in keyed.index for m in members) and (not checked or np.isclose(
+                keyed.loc[left, "value"].sum(), keyed.loc[right, "value"].sum())):
+            out.append(keyed.loc[members, "nummer"].to_numpy())
     return out
 
 
@@ -240,17 +272,19 @@ def protect(table: pd.DataFrame, run: ModelRun, region: RegionConfig,
     every cell that would give one away hidden."""
     rule = region.openbaarheid
     cells = _Cells()
-    handles, small_noemer = _indicator_cells(cells, table, rule)
+    handles, noemer_handles, small_noemer = _indicator_cells(cells, table, rule, region)
     model_handles, region_handles = _model_cells(cells, run, region, rule)
     frame, numbers = cells.finish()
     row_cells = {indicator: numbers[h] for indicator, h in handles.items()}
+    noemer_cells = {indicator: numbers[h] for indicator, h in noemer_handles.items()}
     model_numbers = {column: numbers[h] for column, h in model_handles.items()}
     region_numbers = {column: numbers[h] for column, h in region_handles.items()}
     status = suppress(frame["value"].to_numpy(), frame["primary"].to_numpy(),
                       frame["suppressible"].to_numpy(dtype=bool),
                       relations(frame, region, model))
     frame["status"] = status
-    return Protected(indicators=_published_indicators(table, row_cells, small_noemer, status),
+    return Protected(indicators=_published_indicators(table, row_cells, noemer_cells,
+                                                      small_noemer, status),
                      model=ModelRun(
                          resultaten=_without_hidden(run.resultaten, model_numbers, status),
                          regio=_without_hidden(run.regio, region_numbers, status),
@@ -259,6 +293,7 @@ def protect(table: pd.DataFrame, run: ModelRun, region: RegionConfig,
 
 
 def _published_indicators(table: pd.DataFrame, row_cells: dict[str, np.ndarray],
+                          noemer_cells: dict[str, np.ndarray],
                           small_noemer: dict[str, np.ndarray], status: np.ndarray
                           ) -> pd.DataFrame:
     out = table.assign(status=SHOWN)
@@ -266,6 +301,10 @@ def _published_indicators(table: pd.DataFrame, row_cells: dict[str, np.ndarray],
         mask = (out["indicator"] == indicator).to_numpy()
         row_status = status[numbers].copy()
         row_status[(row_status == SHOWN) & small_noemer[indicator]] = SMALL
+        if indicator in noemer_cells:
+            # A share shown beside its teller would give a hidden noemer away.
+            row_status[(row_status == SHOWN) & (status[noemer_cells[indicator]] != SHOWN)] = \
+                SECONDARY
         out.loc[mask, "status"] = row_status
     for indicator in catalogue().values():
         followed = indicator.bescherming.volgt
@@ -311,22 +350,31 @@ def _published_trace(run: ModelRun, numbers: dict[str, np.ndarray], status: np.n
     trace = run.trace.copy()
     texts = []
     for row in trace.itertuples():
-        if row.fase in TRACE_GEMEENTE and (row.jaar, row.gemeente) in hidden:
+        if row.fase in TRACE_GEMEENTE:
+            redact = (row.jaar, row.gemeente) in hidden
+        elif row.fase in TRACE_REGION:
+            redact = row.jaar in hidden_region_years
+        else:  # a step that names figures of several gemeenten
+            redact = row.fase != "sleutel" and (row.jaar in hidden_years
+                                                or row.jaar in hidden_region_years)
+        if not redact:
+            texts.append(row.tekst)
+        elif row.fase in TRACE_GEMEENTE:
             texts.append(f"{codes.typographic(region.gemeente_naam(row.gemeente))}: "
                          f"{REDACTED_STEP}")
-        elif ((row.fase in TRACE_ALL_GEMEENTEN and row.jaar in hidden_years)
-              or (row.fase in TRACE_REGION and row.jaar in hidden_region_years)):
-            texts.append(f"{TRACE_STEP_NAMES[row.fase]}: {REDACTED_STEP}")
         else:
-            texts.append(row.tekst)
+            texts.append(f"{TRACE_STEP_NAMES.get(row.fase, row.fase.capitalize())}: "
+                         f"{REDACTED_STEP}")
     return trace.assign(tekst=texts)
 
 
 REDACTED_STEP = ("de getallen van deze stap worden niet gepubliceerd, omdat ze kleine aantallen "
                  "huishoudens zouden prijsgeven.")
 TRACE_STEP_NAMES = {"te_verdelen": "Regionaal te verdelen", "ronde": "Verdeelronde",
-                    "afronding": "Afronden op hele huishoudens", "uitgangspunten": "Uitgangspunten",
-                    "tekort": "Tekort", "controle": "Controle"}
+                    "afronding": "Afronden op hele huishoudens",
+                    "herkomst": "Overloop naar herkomst", "splitsing": "Overloop en pool",
+                    "uitgangspunten": "Uitgangspunten", "tekort": "Tekort",
+                    "controle": "Controle"}
 
 
 def rule_text(settings: DisclosureSettings) -> str:

@@ -26,6 +26,7 @@ class Protection:
     categorie: str | None = None  # 'gebied': the teller is the cell of `reeks` for its own gebied
     som: str | None = None  # 'indicator' or 'indicator/categorie' its categories add up to
     volgt: str | None = None  # for soort 'volgt'
+    noemer: str | None = None  # 'reeks' or 'reeks/regio': the noemer is a count of households
 
     @property
     def counted(self) -> bool:
@@ -79,11 +80,13 @@ def catalogue() -> dict[str, Indicator]:
 
 def _protection(key: str, entry: dict) -> Protection:
     raw = entry["bescherming"]
-    fields = ("soort", "reeks", "categorie", "som", "volgt")
+    fields = ("soort", "reeks", "categorie", "som", "volgt", "noemer")
     if (not isinstance(raw, dict) or raw.get("soort") not in PROTECTION_KINDS
             or set(raw) - set(fields) or raw.get("categorie") not in (None, "gebied")
-            or (raw["soort"] == "volgt") != ("volgt" in raw)):
+            or (raw["soort"] == "volgt") != ("volgt" in raw)
+            or ("noemer" in raw and raw["soort"] != "aandeel")):
         raise ValueError(f"catalogus.yml, indicator '{key}': bescherming verwacht soort "
                          f"({', '.join(PROTECTION_KINDS)}) en eventueel reeks, categorie: "
-                         f"gebied, som, of volgt (alleen bij soort volgt); gevonden {raw!r}")
+                         f"gebied, som, noemer (alleen bij soort aandeel) of volgt (alleen bij "
+                         f"soort volgt); gevonden {raw!r}")
     return Protection(**raw)
