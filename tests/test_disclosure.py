@@ -493,6 +493,8 @@ def test_the_disclosure_block_is_read(tmp_path: Path):
     ("openbaarheid: {kleinste_aantal: true}",
      "instelling 'openbaarheid.kleinste_aantal': verwacht een positief geheel getal, "
      "gevonden True"),
+    ("openbaarheid: {kleinste_aantal: 10, kleinste_noemer: 5}",
+     "instelling 'openbaarheid.kleinste_noemer': mag niet kleiner zijn dan kleinste_aantal (10)"),
 ])
 def test_a_bad_disclosure_block_is_a_clear_error(tmp_path: Path, text, message):
     path = write(tmp_path, f"{BASE}{text}")
