@@ -15,8 +15,9 @@ import pytest
 
 from analysis import figures
 from analysis.figures import html, static
-from analysis.figures.style import FONT_FAMILY, PALETTE
+from analysis.figures.style import FONT_FAMILY, MARGIN_BOTTOM, NOTE_LINE, PAD, PALETTE
 from analysis.indicators import catalogue
+from analysis.tables import SUPPRESSED, SUPPRESSED_LABEL, SUPPRESSED_NOTE
 
 GEMEENTEN = ["Delft", "'s-Gravenhage", "Leidschendam-Voorburg", "Midden-Delfland",
              "Pijnacker-Nootdorp", "Rijswijk", "Wassenaar", "Westland", "Zoetermeer"]
@@ -132,12 +133,135 @@ def test_highlight_and_reference_line():
         figures.bar_per_gemeente(AANDEEL, indicator="verhuringen", highlight="Den Haag")
 
 
-def test_missing_values_are_marked_not_drawn_as_zero():
-    values = AANDEEL.copy()
-    values["Wassenaar"] = np.nan
-    fig = figures.bar_per_gemeente(values, indicator="aandeel_mutaties_aandachtsgroepen")
-    assert list(fig.data[0].text)[-1] == "–"
-    assert ("–", "Wassenaar") in [(a.text, a.y) for a in fig.layout.annotations]
+# Hidden values: in published figures an empty value (NaN) is a hidden one.
+
+def hide(data, category, column=None):
+    hidden = data.astype(float)
+    if column is None:
+        hidden[category] = np.nan
+    else:
+        hidden.loc[category, column] = np.nan
+    return hidden
+
+
+HIDDEN = f": {SUPPRESSED_LABEL}"
+# Per chart: the chart, the hidden value's trace (None: in no trace) and its position there,
+# the hover of its mark, and the value it had before it was hidden, as a label would show it.
+HIDDEN_FACTORIES = {
+    "bar_per_gemeente": (lambda: figures.bar_per_gemeente(
+        hide(AANDEEL, "Wassenaar"), indicator="aandeel_mutaties_aandachtsgroepen"),
+        0, -1, "Wassenaar" + HIDDEN, "9,7"),
+    "diverging_bar": (lambda: figures.diverging_bar(hide(SALDO, "Rijswijk"), indicator="saldo"),
+                      None, None, "Rijswijk" + HIDDEN, "61"),
+    "grouped_bar": (lambda: figures.grouped_bar(hide(JAREN, 2023, "Rijswijk"),
+                                                indicator="verhuringen"),
+                    1, 2, "2023<br>Rijswijk" + HIDDEN, "430"),
+    "stacked_bar": (lambda: figures.grouped_bar(hide(JAREN, 2023, "Rijswijk").T,
+                                                indicator="verhuringen", stacked=True,
+                                                horizontal=True),
+                    2, 1, "Rijswijk<br>2023" + HIDDEN, "430"),
+    "over_years": (lambda: figures.over_years(hide(JAREN, 2023, "Rijswijk"),
+                                              indicator="verhuringen"),
+                   1, 2, "2023<br>Rijswijk" + HIDDEN, "430"),
+    "over_years_bar": (lambda: figures.over_years(hide(JAREN["Delft"], 2022),
+                                                  indicator="verhuringen", kind="bar"),
+                       0, 1, "2022<br>Delft" + HIDDEN, "910"),
+    "progress_bar": (lambda: figures.progress_bar(
+        hide(VOORTGANG, "Ouderen", "In aanbouw"), title="Voortgang woonopgave",
+        unit="woningen", source="PPM woonopgave"),
+        1, 0, "Ouderen<br>In aanbouw" + HIDDEN, "60"),
+}
+
+
+def strings(value) -> list[str]:
+    """Every text in a figure's JSON (not the base64 of numeric arrays)."""
+    if isinstance(value, dict):
+        return [s for key, item in value.items() if key != "bdata" for s in strings(item)]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def embedded_strings(fig: go.Figure) -> list[str]:
+    """The texts of the figure as the HTML embeds it, after checking that it holds null for a
+    hidden value, never NaN or 'nan'."""
+    data = fig.to_plotly_json()
+    json.dumps(data, allow_nan=False, default=np.ndarray.tolist)  # raises on a NaN anywhere
+    texts = strings(data)
+    assert not [s for s in texts if re.search(r"\bnan\b", s, re.IGNORECASE)]
+    return texts
+
+
+@pytest.mark.parametrize("name", HIDDEN_FACTORIES)
+def test_a_hidden_value_is_marked_x_never_drawn_and_explained(name):
+    make, trace, position, hover, before = HIDDEN_FACTORIES[name]
+    fig = make()
+    marks = [a for a in fig.layout.annotations if a.text == SUPPRESSED]
+    assert [a.hovertext for a in marks] == [hover]
+    if trace is not None:  # no bar or point: null in the data
+        horizontal = fig.data[trace].orientation == "h"
+        assert (fig.data[trace].x if horizontal else fig.data[trace].y)[position] is None
+    assert not [s for s in embedded_strings(fig) if re.search(rf"\b{before}\b", s)]
+    # In print there is no hover: the note under the chart explains the 'x', in room made
+    # for it above the source line.
+    notes = [a for a in fig.layout.annotations if a.text == SUPPRESSED_NOTE]
+    assert len(notes) == 1
+    assert fig.layout.margin.b == MARGIN_BOTTOM + NOTE_LINE
+    assert notes[0].yshift == PAD - fig.layout.margin.b + NOTE_LINE + 4
+
+
+def test_without_hidden_values_there_is_no_note(fig):
+    assert SUPPRESSED not in [a.text for a in fig.layout.annotations]
+    assert SUPPRESSED_NOTE not in [a.text for a in fig.layout.annotations]
+    assert fig.layout.margin.b == MARGIN_BOTTOM
+
+
+def test_a_hidden_bar_is_labelled_x_at_zero():
+    fig = HIDDEN_FACTORIES["bar_per_gemeente"][0]()
+    assert list(fig.data[0].text)[-1] == SUPPRESSED  # sorted last
+    assert fig.data[0].y[-1] == "Wassenaar" and fig.data[0].x[-1] is None
+    mark = next(a for a in fig.layout.annotations if a.text == SUPPRESSED)
+    assert (mark.x, mark.y, mark.xanchor) == (0, 8, "left")  # Wassenaar's place, counted from 0
+    saldo = HIDDEN_FACTORIES["diverging_bar"][0]()
+    assert "Rijswijk" not in [*saldo.data[0].y, *saldo.data[1].y]
+    assert SUPPRESSED not in [*saldo.data[0].text, *saldo.data[1].text]
+    assert saldo.layout.yaxis.categoryarray[-1] == "Rijswijk"  # hidden last, not as 0
+
+
+def test_a_hidden_value_is_marked_at_its_own_bar_or_stack():
+    grouped = HIDDEN_FACTORIES["grouped_bar"][0]()
+    mark = next(a for a in grouped.layout.annotations if a.text == SUPPRESSED)
+    # Two columns share 0,75 of a category: Rijswijk's bar of 2023 (position 2) is the second.
+    assert (mark.x, mark.y) == (2 - 0.375 + 1.5 * 0.375, 0)
+    stacked = HIDDEN_FACTORIES["stacked_bar"][0]()
+    mark = next(a for a in stacked.layout.annotations if a.text == SUPPRESSED)
+    assert (mark.x, mark.y) == (400 + 455 + 1510, 1)  # Rijswijk, past its shown parts
+    progress = HIDDEN_FACTORIES["progress_bar"][0]()
+    mark = next(a for a in progress.layout.annotations if a.text == SUPPRESSED)
+    assert mark.x == 120 + 200  # the task (Opgave) is no part of the stack
+
+
+def test_a_line_breaks_at_a_hidden_year():
+    fig = HIDDEN_FACTORIES["over_years"][0]()
+    rijswijk = fig.data[1]
+    assert rijswijk.connectgaps is False
+    assert list(rijswijk.y) == [400, 455, None, 1510]
+    mark = next(a for a in fig.layout.annotations if a.text == SUPPRESSED)
+    assert (mark.x, mark.yref) == (2, "paper")  # below the gap (2023), on no value
+
+
+def test_hidden_values_of_one_year_share_one_mark():
+    data = hide(hide(JAREN, 2023, "Rijswijk"), 2023, "Delft")
+    fig = figures.over_years(data, indicator="verhuringen")
+    marks = [a for a in fig.layout.annotations if a.text == SUPPRESSED]
+    assert [a.hovertext for a in marks] == [f"2023<br>Delft{HIDDEN}<br>Rijswijk{HIDDEN}"]
+
+
+def test_a_chart_of_hidden_values_only():
+    fig = figures.diverging_bar(SALDO * np.nan, indicator="saldo")
+    assert len([a for a in fig.layout.annotations if a.text == SUPPRESSED]) == len(SALDO)
+    assert list(fig.layout.xaxis.range) == [0, 0]
+    embedded_strings(fig)
 
 
 def test_long_labels_and_titles_are_wrapped():
@@ -198,6 +322,17 @@ def test_write_images_renders_a_batch(kaleido_session, tmp_path):
     for path in paths:
         head = path.read_bytes()[:8]
         assert head.startswith(b"<svg") if path.suffix == ".svg" else head == b"\x89PNG\r\n\x1a\n"
+
+
+def test_hidden_values_render(kaleido_session, tmp_path):
+    """The marks stand at category positions: read as labels, '2023' would stretch the axis to
+    2023 and squeeze every year into the first."""
+    items = [(HIDDEN_FACTORIES[name][0](), tmp_path / f"{name}.svg")
+             for name in ("over_years", "grouped_bar")]
+    for path in static.write_images(items):
+        svg = path.read_text(encoding="utf-8")
+        assert all(f">{year}</text>" in svg for year in JAREN.index)
+        assert ">x</text>" in svg and f">{SUPPRESSED_NOTE}</text>" in svg
 
 
 def test_unsupported_format_fails_before_rendering(tmp_path):

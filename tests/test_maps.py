@@ -4,6 +4,7 @@ loads nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,8 +17,9 @@ import shapely
 
 from analysis.config import load_config
 from analysis.figures import html, maps, static
-from analysis.figures.style import BLUE
+from analysis.figures.style import BLUE, MARGIN_BOTTOM, NOTE_LINE, VERMILLION
 from analysis.geo import load_boundaries, tile_grid
+from analysis.tables import SUPPRESSED_LABEL, SUPPRESSED_NOTE
 
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
 REGION = load_config()
@@ -228,12 +230,13 @@ def test_values_by_name_or_unknown_code_are_refused(gemeenten):
         maps.locator(gemeenten, "Delft")
 
 
-def test_missing_values_are_grey_with_a_legend_entry(gemeenten):
+def test_an_area_without_a_value_is_light_grey_with_a_legend_entry(gemeenten):
     fig = maps.choropleth(gemeenten, SHARE.drop("GM0629"), title="Instroom",
                           unit="per 1.000 huishoudens", source="SVH verhuringen")
     wassenaar = next(t for t in area_traces(fig) if "Wassenaar" in t.text)
     assert wassenaar.fillcolor == maps.NO_DATA_COLOUR and wassenaar.text.endswith("–")
     assert legend(fig)[-1] == "Geen gegevens"
+    assert SUPPRESSED_LABEL not in legend(fig)  # nothing is hidden
     assert "Per 1.000 huishoudens" in annotations(fig)  # the unit above the legend
 
 
@@ -245,6 +248,128 @@ def test_maps_use_no_geo_or_mapbox_traces(gemeenten, wijken, tiles):
     for fig in figures:
         assert {trace.type for trace in fig.data} == {"scatter"}
         assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.xaxis.visible is False
+
+
+# ---------------------------------------------------------------------------------------------
+# Hidden values: in published figures an empty value (NaN) is a hidden one
+# ---------------------------------------------------------------------------------------------
+
+
+def embedded_strings(fig: go.Figure) -> list[str]:
+    """The texts of the figure as the HTML embeds it (not the base64 of numeric arrays), after
+    checking that it holds no NaN and no 'nan'."""
+    def strings(value) -> list[str]:
+        if isinstance(value, dict):
+            return [s for key, item in value.items() if key != "bdata" for s in strings(item)]
+        if isinstance(value, list | tuple):
+            return [s for item in value for s in strings(item)]
+        return [value] if isinstance(value, str) else []
+
+    data = fig.to_plotly_json()
+    json.dumps(data, allow_nan=False, default=np.ndarray.tolist)  # raises on a NaN anywhere
+    texts = strings(data)
+    assert not [s for s in texts if re.search(r"\bnan\b", s, re.IGNORECASE)]
+    return texts
+
+
+def legend_colours(fig: go.Figure) -> dict[str, str]:
+    return {t.name: t.marker.color for t in fig.data if t.showlegend is not False}
+
+
+def test_a_hidden_value_is_grey_labelled_x_and_explained(gemeenten):
+    fig = maps.choropleth(gemeenten, SHARE.astype(float).mask(SHARE.index == "GM0629"),
+                          indicator="aandeel_mutaties_aandachtsgroepen", reference=30)
+    wassenaar = next(t for t in area_traces(fig) if "Wassenaar" in t.text)
+    assert wassenaar.text == f"<b>Wassenaar</b>: {SUPPRESSED_LABEL}"
+    assert wassenaar.fillcolor == maps.SUPPRESSED_COLOUR
+    assert "Wassenaar<br><b>x</b>" in next(t for t in fig.data if t.mode == "text").text
+    # Classes over the shown values (from 12,3%); hidden, not 'Geen gegevens'.
+    assert legend(fig) == ["minder dan 15%", "15% – 20%", "20% – 25%", "25% – 30%",
+                           "boven de grens van 30%", SUPPRESSED_LABEL]
+    assert legend_colours(fig)[SUPPRESSED_LABEL] == maps.SUPPRESSED_COLOUR
+    # No trace of the hidden value (9,7%) anywhere in what the HTML embeds.
+    assert not [text for text in embedded_strings(fig) if re.search(r"9,7|9\.7", text)]
+
+
+def test_hidden_and_without_a_value_are_told_apart(gemeenten):
+    values = SHARE.astype(float).mask(SHARE.index == "GM0629").drop("GM1842")
+    fig = maps.choropleth(gemeenten, values, indicator="aandeel_mutaties_aandachtsgroepen")
+    fills = {re.search(r"<b>(.*)</b>", t.text)[1]: t.fillcolor for t in area_traces(fig)}
+    assert fills["Wassenaar"] == maps.SUPPRESSED_COLOUR
+    assert fills["Midden-Delfland"] == maps.NO_DATA_COLOUR
+    assert legend(fig)[-2:] == [SUPPRESSED_LABEL, maps.NO_DATA]
+    everything = maps.choropleth(gemeenten, SHARE * np.nan, indicator="verhuringen")
+    assert {t.fillcolor for t in area_traces(everything)} == {maps.SUPPRESSED_COLOUR}
+    assert legend(everything) == [SUPPRESSED_LABEL]  # no class that nothing is in
+    embedded_strings(everything)
+
+
+def test_the_hidden_grey_is_no_class_colour_for_any_reader():
+    classes = ({c for colours in maps.BLUES.values() for c in colours}
+               | {c for colours in maps.BELOW.values() for c in colours}
+               | {maps.ABOVE, maps.NO_DATA_COLOUR})
+    for matrix in [np.eye(3), *map(np.array, DEFICIENCIES.values())]:
+        grey = lab(matrix @ srgb_linear(maps.SUPPRESSED_COLOUR))
+        for colour in classes:
+            assert np.linalg.norm(grey - lab(matrix @ srgb_linear(colour))) > 20, colour
+    # The name and 'x' on it stay legible (WCAG AA).
+    assert maps._text_colour(maps.SUPPRESSED_COLOUR) == maps.TEXT_COLOUR
+    assert ((luminance(maps.SUPPRESSED_COLOUR) + 0.05) / (luminance(maps.TEXT_COLOUR) + 0.05)
+            >= 4.5)
+
+
+def test_a_hidden_wijk_is_grey_and_explained(wijken, gemeenten):
+    values = pd.Series(np.linspace(0.2, 3, len(wijken)), index=wijken["code"])
+    values.iloc[0] = np.nan
+    fig = maps.wijk_choropleth(wijken, values.iloc[:-1], gemeenten,
+                               indicator="concentratie_index_wijk", reference=1)
+    areas = area_traces(fig)
+    assert areas[0].fillcolor == maps.SUPPRESSED_COLOUR
+    assert areas[0].text.endswith(f": {SUPPRESSED_LABEL}")
+    assert areas[-1].fillcolor == maps.NO_DATA_COLOUR  # not in the values: too few lettings
+    assert legend(fig)[-2:] == [SUPPRESSED_LABEL, maps.NO_DATA]
+    embedded_strings(fig)
+
+
+def assert_notes_below_the_map(fig: go.Figure) -> None:
+    """Notes and source (anchored at the bottom, shifted from the plot's lower edge) end
+    under the plot."""
+    for note in fig.layout.annotations:
+        if note.yref == "paper" and note.y == 0:
+            assert note.yshift + NOTE_LINE * (note.text.count("<br>") + 1) <= 0, note.text
+
+
+def test_a_hidden_flow_is_not_drawn_and_a_note_says_so(tiles):
+    matrix = flow_matrix().astype("Int64")  # also a nullable count column's pd.NA
+    matrix.loc["GM0518", "GM0603"] = pd.NA  # 120, the largest
+    matrix.loc["GM0503", "GM0503"] = pd.NA  # within Delft: never drawn anyway
+    shares = own_share().drop("GM0629")  # Wassenaar: no share at all
+    shares["GM0503"] = np.nan  # Delft's hidden
+    fig = maps.flows(tiles, matrix, shares)
+    names = dict(zip(tiles["code"], tiles["naam"], strict=True))
+    drawn = [t.hovertemplate for t in fig.data if t.hovertemplate and "→" in t.hovertemplate]
+    assert len(drawn) == 2
+    assert not [h for h in drawn if h.startswith(f"{names['GM0518']} → {names['GM0603']}")]
+    notes = annotations(fig)
+    assert any("stromen van minstens 10" in n and "Niet gepubliceerde stromen (kleine<br>"
+               "aantallen) zijn niet getekend." in n for n in notes)
+    assert f"<b>{maps.map_name(names['GM0503'])}</b><br>x" in notes
+    assert f"<b>{maps.map_name(names['GM0629'])}</b><br>–" in notes
+    assert SUPPRESSED_NOTE in notes
+    assert fig.layout.margin.b > MARGIN_BOTTOM  # room for the extra notes
+    assert_notes_below_the_map(fig)
+    assert not [t for t in embedded_strings(fig) if re.search(r"\b120\b", t)]
+
+
+def test_without_hidden_values_the_flow_notes_stay_as_they_were(tiles, gemeenten):
+    matrix = flow_matrix().astype(float)
+    matrix.loc["GM0503", "GM0503"] = np.nan  # within a gemeente: not a flow on the map
+    for gdf in (tiles, gemeenten):
+        fig = maps.flows(gdf, matrix, own_share())
+        assert not any("Niet gepubliceerde" in n or n == SUPPRESSED_NOTE
+                       for n in annotations(fig))
+        assert fig.layout.margin.b == MARGIN_BOTTOM
+        assert_notes_below_the_map(fig)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,7 +458,7 @@ def test_the_tile_note_is_for_the_reader(tiles):
     assert TILE_NOTE.count(".") == 1 and TILE_NOTE.endswith(".")
     for fig in (maps.choropleth(tiles, SHARE, indicator="verhuringen"),
                 maps.locator(tiles, "GM0503"), maps.flows(tiles, flow_matrix(), own_share())):
-        warnings = [a.text for a in fig.layout.annotations if a.font.color == maps.VERMILLION]
+        warnings = [a.text for a in fig.layout.annotations if a.font.color == VERMILLION]
         assert [text.replace("<br>", " ") for text in warnings] == [TILE_NOTE]
         assert not re.search(r"woonzorg |fetch|--|`", " ".join(annotations(fig)))
 
@@ -361,6 +486,8 @@ def all_maps(gemeenten, wijken, tiles) -> dict[str, go.Figure]:
         "wijk": maps.wijk_choropleth(wijken, wijk_values, gemeenten,
                                      indicator="concentratie_index_wijk", reference=1),
         "tegels": maps.choropleth(tiles, SHARE, indicator="aandeel_mutaties_aandachtsgroepen"),
+        "verborgen": maps.choropleth(gemeenten, SHARE.astype(float).mask(SHARE > 30),
+                                     indicator="aandeel_mutaties_aandachtsgroepen"),
     }
 
 

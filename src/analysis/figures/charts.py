@@ -5,12 +5,19 @@ Data comes in the shape a notebook has after a pivot: a Series with one value pe
 series. Title, unit and source come from the indicator catalogue when `indicator` is given;
 `title`, `unit` and `source` (the bron, e.g. "PPM woonopgave") override it or replace it.
 Alt text is not part of a figure: the caller gives it to the renderer.
+
+The data are published figures, where an empty value (NaN) is a hidden one: it draws no bar or
+point, is marked `SUPPRESSED` ('x') where its bar would start, with `SUPPRESSED_LABEL` as hover
+text, and the chart gets `SUPPRESSED_NOTE` above its source line. The figure (embedded as is
+in the HTML) holds null for it, never a number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,12 +25,16 @@ from analysis.figures.style import (
     BLACK,
     BLUE,
     LABEL_CHARS,
+    MARGIN_BOTTOM,
+    NOTE_LINE,
     PAD,
     PALETTE,
     SKY_BLUE,
     SMALL_FONT_SIZE,
     VERMILLION,
+    WIDTH,
     ChartText,
+    add_notes,
     bar_labels,
     category_axis,
     chart_text,
@@ -32,14 +43,16 @@ from analysis.figures.style import (
     value_axis,
     value_with_unit,
     wrap,
+    wrap_note,
 )
-from analysis.tables import MISSING
+from analysis.tables import SUPPRESSED, SUPPRESSED_LABEL, SUPPRESSED_NOTE
 
 ROW_HEIGHT = 30  # px per bar in horizontal charts: 9 gemeenten or 19 doelgroepen both fit
 EXTRA_LINE = 14  # px per extra line of a wrapped category label
 VALUE_LABEL_MARGIN = 64  # room right of the longest bar for its value label
 LEFT_NUMERIC = 72  # y tick labels ("10.000") and the rotated axis title
 LABEL_ROOM = 0.15  # share of the value range added for labels outside diverging bars
+BARGAP = 0.25  # between the groups of grouped bars, as a share of a category's width
 
 
 def _labels(index: pd.Index) -> list[str]:
@@ -70,6 +83,47 @@ def _hover(category: str, value: str, unit: str, *, series: str | None = None) -
     return f"{head}%{{{category}}}: {value_with_unit(unit, value)}<extra></extra>"
 
 
+def _data(values: pd.Series) -> list[float | None]:
+    """A trace's values with null for a hidden one: no bar or point, and no NaN in the JSON."""
+    return [None if pd.isna(value) else value for value in values.tolist()]
+
+
+def _hidden_hover(category: object, series: Sequence[str] = ()) -> str:
+    """'Wassenaar: niet gepubliceerd (…)'; with series, one such line per series under the
+    category."""
+    if not series:
+        return f"{category}: {SUPPRESSED_LABEL}"
+    return "<br>".join([str(category), *(f"{name}: {SUPPRESSED_LABEL}" for name in series)])
+
+
+def _at(category: float, value: float, *, horizontal: bool) -> dict:
+    """Just past `value` on the value axis, at the category at position `category` (counted
+    from 0; between two to reach one bar of a group). A position, not the label: plotly
+    reads a label such as '2023' as position 2023 and stretches the axis to it."""
+    if horizontal:
+        return {"x": value, "y": category, "xanchor": "left", "xshift": 4}
+    return {"x": category, "y": value, "yanchor": "bottom", "yshift": 2}
+
+
+def _mark_hidden(fig: go.Figure, marks: Sequence[tuple[dict, str]]) -> None:
+    """`SUPPRESSED` at each (position, hover text): no bar must not read as 0, and the hover
+    says why. Annotations, not a trace: they leave the axis range alone."""
+    for position, hover in marks:
+        fig.add_annotation(text=SUPPRESSED, hovertext=hover, showarrow=False,
+                           **{"xref": "x", "yref": "y", **position})
+
+
+def _finish(fig: go.Figure, text: ChartText, **layout) -> go.Figure:
+    """`finish`, with `SUPPRESSED_NOTE` above the source line when the chart marks a hidden
+    value: a printed chart has no hover to explain the 'x'."""
+    hidden = any(a.text == SUPPRESSED for a in fig.layout.annotations)
+    notes = [wrap_note(SUPPRESSED_NOTE, WIDTH)] if hidden else []
+    lines = sum(note.count("<br>") + 1 for note in notes)
+    finish(fig, text, margin_bottom=MARGIN_BOTTOM + NOTE_LINE * lines, **layout)
+    add_notes(fig, notes, below=1)
+    return fig
+
+
 def bar_per_gemeente(
     values: pd.Series,
     *,
@@ -96,27 +150,24 @@ def bar_per_gemeente(
     labels = _labels(values.index)
     colours = [BLUE if highlight in (None, str(name)) else SKY_BLUE for name in values.index]
     fig = go.Figure(go.Bar(
-        x=values.to_numpy(), y=labels, orientation="h", marker_color=colours,
+        x=_data(values), y=labels, orientation="h", marker_color=colours,
         text=bar_labels(values, text.unit), textposition="outside", cliponaxis=False,
         hovertemplate=_hover("y", "x", text.unit),
     ))
-    _mark_missing(fig, values, labels)
+    _mark_hidden_bars(fig, values)
     fig.update_xaxes(value_axis(text.unit))
     fig.update_yaxes(category_axis(labels), autorange="reversed")
     if reference is not None:
         _reference_line(fig, reference, reference_label, categories=len(labels),
                         horizontal=True)
-    return finish(fig, text, margin_left=_left_margin(labels), margin_right=VALUE_LABEL_MARGIN,
-                  plot_height=_rows_height(labels))
+    return _finish(fig, text, margin_left=_left_margin(labels), margin_right=VALUE_LABEL_MARGIN,
+                   plot_height=_rows_height(labels))
 
 
-def _mark_missing(fig: go.Figure, values: pd.Series, labels: list[str]) -> None:
-    """'–' at zero for categories without a value, so that no bar is not read as 0.
-    Annotations, not a trace: they leave the axis range alone."""
-    for label, missing in zip(labels, values.isna(), strict=True):
-        if missing:
-            fig.add_annotation(text=MISSING, x=0, y=label, xref="x", yref="y", xanchor="left",
-                               xshift=4, showarrow=False)
+def _mark_hidden_bars(fig: go.Figure, values: pd.Series) -> None:
+    """The hidden values of one series of horizontal bars, at zero."""
+    _mark_hidden(fig, [(_at(i, 0, horizontal=True), _hidden_hover(name))
+                       for i, (name, hidden) in enumerate(values.isna().items()) if hidden])
 
 
 def _reference_line(fig: go.Figure, value: float, label: str | None, *, categories: int,
@@ -163,24 +214,55 @@ def grouped_bar(
     value, category = ("x", "y") if horizontal else ("y", "x")
     fig = go.Figure([
         go.Bar(name=str(column), orientation="h" if horizontal else "v",
-               **{value: data[column].to_numpy(), category: labels},
+               **{value: _data(data[column]), category: labels},
                hovertemplate=_hover(category, value, text.unit, series=str(column)))
         for column in data.columns
     ])
-    fig.update_layout(barmode="stack" if stacked else "group", bargap=0.25, bargroupgap=0.05)
+    fig.update_layout(barmode="stack" if stacked else "group", bargap=BARGAP, bargroupgap=0.05)
+    if stacked:
+        _mark_hidden_in_stacks(fig, data, _top(data), horizontal=horizontal)
+    else:
+        _mark_hidden_in_groups(fig, data, horizontal=horizontal)
     return _finish_bars(fig, text, labels, horizontal=horizontal, legend=data.shape[1] > 1)
 
 
-def _finish_bars(fig: go.Figure, text, labels: list[str], *, horizontal: bool,
+def _mark_hidden_in_groups(fig: go.Figure, data: pd.DataFrame, *, horizontal: bool) -> None:
+    """Each hidden value at zero in its own bar's place: plotly gives each column an equal
+    share of the group, the groups `1 - BARGAP` of a category wide."""
+    share = (1 - BARGAP) / data.shape[1]
+    rows, columns = np.nonzero(data.isna().to_numpy())
+    _mark_hidden(fig, [
+        (_at(row - (1 - BARGAP) / 2 + (column + 0.5) * share, 0, horizontal=horizontal),
+         _hidden_hover(data.index[row], [str(data.columns[column])]))
+        for row, column in zip(rows, columns, strict=True)])
+
+
+def _mark_hidden_in_stacks(fig: go.Figure, data: pd.DataFrame, tops: pd.Series, *,
+                           horizontal: bool) -> None:
+    """One mark per category with a hidden value, past the top of its stack (`tops`, the sum
+    of its shown parts): the stack is incomplete."""
+    _mark_hidden(fig, [
+        (_at(i, top, horizontal=horizontal),
+         _hidden_hover(name, [str(c) for c in data.columns[hidden]]))
+        for i, (name, top, hidden) in enumerate(zip(data.index, tops, data.isna().to_numpy(),
+                                                    strict=True)) if hidden.any()])
+
+
+def _top(stacked: pd.DataFrame) -> pd.Series:
+    """Where each stack of the shown positive parts ends (hidden ones count as nothing)."""
+    return stacked.clip(lower=0).sum(axis=1)
+
+
+def _finish_bars(fig: go.Figure, text: ChartText, labels: list[str], *, horizontal: bool,
                  legend: bool) -> go.Figure:
     if horizontal:
         fig.update_xaxes(value_axis(text.unit))
         fig.update_yaxes(category_axis(labels), autorange="reversed")
-        return finish(fig, text, margin_left=_left_margin(labels), legend=legend,
-                      plot_height=_rows_height(labels))
+        return _finish(fig, text, margin_left=_left_margin(labels), legend=legend,
+                       plot_height=_rows_height(labels))
     fig.update_yaxes(value_axis(text.unit), rangemode="tozero")
     fig.update_xaxes(category_axis(labels))
-    return finish(fig, text, margin_left=LEFT_NUMERIC, legend=legend)
+    return _finish(fig, text, margin_left=LEFT_NUMERIC, legend=legend)
 
 
 def over_years(
@@ -194,7 +276,8 @@ def over_years(
     reference: float | None = None,
     reference_label: str | None = None,
 ) -> go.Figure:
-    """A development over the years in the index; one line (or bar colour) per column.
+    """A development over the years in the index; one line (or bar colour) per column. A line
+    breaks at a hidden year, marked below the gap.
 
     reference: a dashed horizontal line at this value (e.g. 30, the mutatiegrens), labelled
         `reference_label` at its right end.
@@ -214,14 +297,20 @@ def _lines(frame: pd.DataFrame, text: ChartText) -> go.Figure:
     _check_series_count(frame)
     labels = _labels(frame.index)
     fig = go.Figure([
-        go.Scatter(name=str(column), x=labels, y=frame[column].to_numpy(), mode="lines+markers",
-                   line={"width": 2.5}, marker={"size": 7},
+        go.Scatter(name=str(column), x=labels, y=_data(frame[column]), mode="lines+markers",
+                   connectgaps=False, line={"width": 2.5}, marker={"size": 7},
                    hovertemplate=_hover("x", "y", text.unit, series=str(column)))
         for column in frame.columns
     ])
+    # A hidden year has no place on the value axis: its mark stands on the bottom of the plot.
+    _mark_hidden(fig, [
+        ({"x": i, "y": 0, "yref": "paper", "yanchor": "bottom"},
+         _hidden_hover(year, [str(c) for c in frame.columns[hidden]]))
+        for i, (year, hidden) in enumerate(zip(frame.index, frame.isna().to_numpy(), strict=True))
+        if hidden.any()])
     fig.update_yaxes(value_axis(text.unit), rangemode="tozero")
     fig.update_xaxes(category_axis(labels))
-    return finish(fig, text, margin_left=LEFT_NUMERIC, legend=frame.shape[1] > 1)
+    return _finish(fig, text, margin_left=LEFT_NUMERIC, legend=frame.shape[1] > 1)
 
 
 def diverging_bar(
@@ -233,12 +322,13 @@ def diverging_bar(
     source: str | None = None,
     labels: tuple[str, str] = ("Positief saldo", "Negatief saldo"),
 ) -> go.Figure:
-    """Horizontal bars right and left of zero (a saldo per gemeente), from high to low.
+    """Horizontal bars right and left of zero (a saldo per gemeente), from high to low; hidden
+    values last.
 
     labels: legend names of the positive and the negative bars.
     """
     text = chart_text(indicator, title, unit, source)
-    values = values.sort_values(ascending=False)
+    values = values.astype(float).sort_values(ascending=False)  # pd.NA as NaN for the masks
     names = _labels(values.index)
     positive, negative = (values >= 0).to_numpy(), (values < 0).to_numpy()
     fig = go.Figure([
@@ -249,18 +339,19 @@ def diverging_bar(
                hovertemplate=_hover("y", "x", text.unit))
         for name, colour, mask in ((labels[0], BLUE, positive), (labels[1], VERMILLION, negative))
     ])
-    _mark_missing(fig, values, names)
+    _mark_hidden_bars(fig, values)
     fig.update_xaxes(value_axis(text.unit), range=_padded_range(values))
     fig.update_yaxes(category_axis(names), autorange="reversed")
     fig.update_layout(barmode="relative")
-    return finish(fig, text, margin_left=_left_margin(names), legend=True,
-                  margin_right=VALUE_LABEL_MARGIN, plot_height=_rows_height(names))
+    return _finish(fig, text, margin_left=_left_margin(names), legend=True,
+                   margin_right=VALUE_LABEL_MARGIN, plot_height=_rows_height(names))
 
 
 def _padded_range(values: pd.Series) -> list[float]:
-    """Zero and all values, with room on both sides for the labels outside the bars (the
+    """Zero and all shown values, with room on both sides for the labels outside the bars (the
     left one would otherwise run into the category names)."""
-    low, high = min(values.min(), 0), max(values.max(), 0)
+    shown = [*values.dropna(), 0]
+    low, high = min(shown), max(shown)
     pad = LABEL_ROOM * ((high - low) or 1)
     return [low - pad if low < 0 else 0, high + pad if high > 0 else 0]
 
@@ -277,6 +368,7 @@ def progress_bar(
     """Progress per category (doelgroep): the other columns stacked, the `task` column a mark.
 
     Columns in stacking order, e.g. Opgeleverd, In aanbouw, Harde plancapaciteit; and Opgave.
+    A category with a hidden phase or task is marked once, past its shown phases.
     """
     if task not in data.columns:
         raise KeyError(f"kolom {task!r} (de opgave) ontbreekt")
@@ -288,15 +380,16 @@ def progress_bar(
         raise ValueError(f"hoogstens {len(colours)} fasen naast de opgave")
     labels = _labels(data.index)
     fig = go.Figure([
-        go.Bar(name=str(column), x=parts[column].to_numpy(), y=labels, orientation="h",
+        go.Bar(name=str(column), x=_data(parts[column]), y=labels, orientation="h",
                marker_color=colour, hovertemplate=_hover("y", "x", text.unit, series=str(column)))
         for column, colour in zip(parts.columns, colours, strict=False)
     ])
     fig.add_trace(go.Scatter(
-        name=task, x=data[task].to_numpy(), y=labels, mode="markers",
+        name=task, x=_data(data[task]), y=labels, mode="markers",
         marker={"symbol": "line-ns", "size": ROW_HEIGHT - 6, "color": BLACK,
                 "line": {"width": 3, "color": BLACK}},
         hovertemplate=_hover("y", "x", text.unit, series=task),
     ))
     fig.update_layout(barmode="stack", bargap=0.35)
+    _mark_hidden_in_stacks(fig, data, _top(parts), horizontal=True)
     return _finish_bars(fig, text, labels, horizontal=True, legend=True)

@@ -11,6 +11,11 @@ and names are ordinary scatter text in the house font.
 Layers come from `analysis.geo` (`load_boundaries` or the `tile_grid` fallback); values are
 Series indexed by CBS code (GM0518, WK051801), joined on that code, never on a name. A tile
 grid (no CRS) gets a note for the reader that the boundaries were not available.
+
+Values are published figures, where an empty value (NaN) is a hidden one: its area is grey
+(`SUPPRESSED_COLOUR`, never a class colour), labelled `SUPPRESSED` ('x'), with
+`SUPPRESSED_LABEL` in its hover text and the legend. An area without a value at all (its code
+not in the values, e.g. a wijk with too few lettings to mean something) is 'Geen gegevens'.
 """
 
 from __future__ import annotations
@@ -32,35 +37,44 @@ from shapely.ops import polylabel
 
 from analysis.figures.style import (
     BLUE,
+    CHAR_EM,
     MARGIN_BOTTOM,
-    MUTED_COLOUR,
+    NOTE_LINE,
     PAD,
     SMALL_FONT_SIZE,
     TEXT_COLOUR,
     TITLE_CHARS,
-    VERMILLION,
     WIDTH,
     ChartText,
+    add_notes,
     bar_labels,
     chart_text,
     finish,
     wrap,
+    wrap_note,
 )
 from analysis.geo.fetch import ATTRIBUTION
 from analysis.geo.load import polygonal_part
 from analysis.geo.tiles import is_tile_grid
-from analysis.tables import DECIMALS, MISSING, fmt_number
+from analysis.tables import (
+    DECIMALS,
+    MISSING,
+    SUPPRESSED_LABEL,
+    SUPPRESSED_NOTE,
+    fmt_number,
+)
 
 MAX_PLOT_HEIGHT = 500  # px: a square region then fills 500 × 500 of the 700 px page width
 RANGE_PAD = 0.02  # share of the extent kept free around the region
-NO_DATA = "Geen gegevens"
+NO_DATA = "Geen gegevens"  # an area without a value (not a hidden one)
 NO_DATA_COLOUR = "#D9D9D9"
+# Hidden values: a mid grey, ΔE > 25 from every class colour and from NO_DATA_COLOUR, also for
+# each common colour-vision deficiency; dark text on it at 4,7:1.
+SUPPRESSED_COLOUR = "#8C8C8C"
 BACKGROUND = "#EDEDED"  # areas that only give context (locator, flows)
 BORDER = "white"  # between areas of one layer
 GEMEENTE_BORDER = "#3A3A3A"  # gemeente outlines over wijken
 LABEL_SIZE = 11
-NOTE_LINE = 15  # px per line of note or source in the bottom margin
-CHAR_EM = 0.6  # width per character of bold text, a little more than text_width's 0.55 em
 TILE_NOTE = "Gemeenten als vierkanten: de gemeentegrenzen waren niet beschikbaar."
 
 # The locator is placed at 60% of the text width (the gemeente appendix). Drawn that narrow,
@@ -123,8 +137,9 @@ class Classes:
     reference: float | None = None
 
     def colour(self, value: float) -> str:
+        """The class colour of `value`; grey for a hidden one (NaN), never a class colour."""
         if pd.isna(value):
-            return NO_DATA_COLOUR
+            return SUPPRESSED_COLOUR
         shown = _shown(value, self.decimals)
         index = sum(shown >= bound for bound in self.bounds if bound != self.reference)
         if self.reference is not None:
@@ -246,7 +261,8 @@ def choropleth(
 ) -> go.Figure:
     """Gemeenten coloured by value class, with name and value on each gemeente.
 
-    values: one value per CBS code of `gdf` (missing or NaN: 'Geen gegevens').
+    values: one value per CBS code of `gdf`; NaN is a hidden value, a code without a value
+        'Geen gegevens'.
     classes: the bounds between classes (e.g. [10, 20, 30]); default round steps.
     highlight: the code of a gemeente to outline (the gemeente of an appendix).
     reference: a limit that is always a class bound (30 for the mutatiegrens): light blues up
@@ -254,12 +270,13 @@ def choropleth(
     """
     text = chart_text(indicator, title, unit, source)
     joined = _join(gdf, values)
-    scheme = classify(joined, text.unit, classes, reference)
-    fills = [scheme.colour(v) for v in joined]
-    formatted = bar_labels(joined, text.unit)
+    scheme = classify(joined.values, text.unit, classes, reference)
+    fills = joined.fills(scheme)
+    formatted = joined.labels(text.unit)
     names = [map_name(n) for n in gdf["naam"]]
-    fig = go.Figure(_areas(gdf, fills, [f"<b>{n}</b><br>{v}" for n, v in
-                                        zip(gdf["naam"], formatted, strict=True)]))
+    hover = [f"<b>{n}</b>: {SUPPRESSED_LABEL}" if hidden else f"<b>{n}</b><br>{v}"
+             for n, v, hidden in zip(gdf["naam"], formatted, joined.hidden, strict=True)]
+    fig = go.Figure(_areas(gdf, fills, hover))
     if labels:
         points = [_label_point(geometry) for geometry in gdf.geometry]
         fig.add_trace(_labels(points, [f"{n}<br><b>{v}</b>" for n, v in
@@ -267,7 +284,7 @@ def choropleth(
     if highlight is not None:
         fig.add_trace(_outline(gdf[gdf["code"] == _check_code(gdf, highlight)],
                                colour=TEXT_COLOUR, width=3))
-    _legend(fig, scheme, missing=bool(joined.isna().any()))
+    _legend(fig, scheme, joined)
     return _finish_map(fig, gdf, text, legend=True, legend_title=_legend_title(text.unit))
 
 
@@ -288,24 +305,26 @@ def wijk_choropleth(
     """Wijken coloured by value class (e.g. concentration), gemeente outlines and names on top;
     above `reference` (a signal threshold, not a limit) in the warm colour.
 
-    values: indexed by wijk code (WK051801). The outlines come from the gemeente layer: the
-    two layers were generalised separately and the wijk edges do not quite match them.
+    values: indexed by wijk code (WK051801); NaN is a hidden value, a wijk without a value
+        (too few lettings) 'Geen gegevens'. The outlines come from the gemeente layer: the
+        two layers were generalised separately and the wijk edges do not quite match them.
     """
     text = chart_text(indicator, title, unit, source)
     joined = _join(wijken, values)
-    scheme = classify(joined, text.unit, classes, reference, reference_name)
+    scheme = classify(joined.values, text.unit, classes, reference, reference_name)
     gemeente_names = dict(zip(gemeenten["code"], gemeenten["naam"], strict=True))
+    shown = [SUPPRESSED_LABEL if hidden else v
+             for v, hidden in zip(joined.labels(text.unit), joined.hidden, strict=True)]
     hover = [f"<b>{naam}</b><br>{gemeente_names.get(g, g)}: {v}" for naam, g, v in
-             zip(wijken["naam"], wijken["gemeente"], bar_labels(joined, text.unit),
-                 strict=True)]
+             zip(wijken["naam"], wijken["gemeente"], shown, strict=True)]
     # Clipped to the gemeente outlines, so that no sliver of the wijk layer pokes out.
     clipped = wijken.assign(geometry=wijken.geometry.intersection(gemeenten.union_all())
                             .apply(polygonal_part))
-    fig = go.Figure(_areas(clipped, [scheme.colour(v) for v in joined], hover, line_width=0.5))
+    fig = go.Figure(_areas(clipped, joined.fills(scheme), hover, line_width=0.5))
     fig.add_trace(_outline(gemeenten, colour=GEMEENTE_BORDER, width=1.5))
     if labels:
         _boxed_labels(fig, gemeenten)
-    _legend(fig, scheme, missing=bool(joined.isna().any()))
+    _legend(fig, scheme, joined)
     return _finish_map(fig, gemeenten, text, legend=True, legend_title=_legend_title(text.unit))
 
 
@@ -357,6 +376,8 @@ def flows(
     code → percentage, the indicator aandeel_eigen_herkomst) is printed at each name, so the map
     shows the same figure as every other place that names it.
 
+    A hidden count or share (NaN) is never drawn: a hidden flow has no arrow (a note says so),
+    a hidden share prints `SUPPRESSED` ('x'), explained by `SUPPRESSED_NOTE`.
     min_count: smaller flows are not drawn (this also keeps small counts off the map).
     max_flows: only the largest flows are drawn, so that the map stays legible.
     """
@@ -365,7 +386,9 @@ def flows(
     points = dict(zip(gdf["code"], map(_label_point, gdf.geometry), strict=True))
     names = dict(zip(gdf["code"], gdf["naam"], strict=True))
     fig = go.Figure(_areas(gdf, [BACKGROUND] * len(gdf), [f"<b>{n}</b>" for n in gdf["naam"]]))
-    pairs = _flow_pairs(matrix, min_count)
+    between = matrix.stack(future_stack=True)
+    between = between[[o != d for o, d in between.index]]
+    pairs = _flow_pairs(between, min_count)
     shown = pairs[:max_flows]
     largest = max((count for *_, count in shown), default=1)
     unit_per_px = _View.of(gdf).unit_per_px
@@ -374,16 +397,25 @@ def flows(
         _flow(fig, curve, _width(count, largest), unit_per_px,
               f"{names[origin]} → {names[destination]}: "
               f"{bar_labels([count], text.unit)[0]} {text.unit}")
-    _boxed_labels(fig, gdf, _own_share_labels(gdf, own_share))
+    shares = [own_share.get(code) for code in gdf["code"]]
+    _boxed_labels(fig, gdf, _own_share_labels(gdf, shares))
     _flow_legend(fig, largest, text.unit)
-    return _finish_map(fig, gdf, text, legend=bool(shown),
-                       notes=_flow_notes(len(pairs), len(shown), min_count, text.unit))
+    notes = _flow_notes(len(pairs), len(shown), min_count, text.unit,
+                        hidden_flows=bool(between.isna().any()))
+    if any(share is not None and pd.isna(share) for share in shares):
+        notes.append(SUPPRESSED_NOTE)
+    return _finish_map(fig, gdf, text, legend=bool(shown), notes=notes)
 
 
-def _flow_notes(total: int, shown: int, min_count: int, unit: str) -> list[str]:
+def _flow_notes(total: int, shown: int, min_count: int, unit: str, *,
+                hidden_flows: bool) -> list[str]:
     drawn = (f"de {shown} grootste van {total} stromen" if shown < total else "stromen")
+    # Secondary suppression can hide a flow of min_count or more: the first note must not
+    # claim that every such flow is drawn.
+    hidden = (" Niet gepubliceerde stromen (kleine aantallen) zijn niet getekend."
+              if hidden_flows else "")
     return [f"Getekend: {drawn} van minstens {bar_labels([min_count], unit)[0]} {unit} "
-            "tussen gemeenten.",
+            f"tussen gemeenten.{hidden}",
             "Percentage bij de naam: deel van de verhuringen in de gemeente aan huishoudens "
             "uit die gemeente zelf."]
 
@@ -393,8 +425,29 @@ def _flow_notes(total: int, shown: int, min_count: int, unit: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _join(gdf: gpd.GeoDataFrame, values: pd.Series) -> pd.Series:
-    """Values in the order of `gdf`, joined on CBS code; codes without a value become NaN."""
+@dataclass(frozen=True)
+class _Joined:
+    """Values in the order of a layer's areas: NaN where hidden or `absent` (no value at all)."""
+
+    values: pd.Series
+    absent: np.ndarray
+
+    @property
+    def hidden(self) -> np.ndarray:
+        return self.values.isna().to_numpy() & ~self.absent
+
+    def fills(self, scheme: Classes) -> list[str]:
+        return [NO_DATA_COLOUR if absent else scheme.colour(value)
+                for value, absent in zip(self.values, self.absent, strict=True)]
+
+    def labels(self, unit: str) -> list[str]:
+        """As on the map: the value, `SUPPRESSED` where hidden, `MISSING` where absent."""
+        return [MISSING if absent else label for label, absent in
+                zip(bar_labels(self.values, unit), self.absent, strict=True)]
+
+
+def _join(gdf: gpd.GeoDataFrame, values: pd.Series) -> _Joined:
+    """Values in the order of `gdf`, joined on CBS code."""
     index = values.index.astype(str)
     unknown = sorted(set(index) - set(gdf["code"]))
     if unknown:
@@ -402,7 +455,8 @@ def _join(gdf: gpd.GeoDataFrame, values: pd.Series) -> pd.Series:
                 else "; waarden horen bij CBS-codes (GM0518, WK051801), niet bij namen")
         raise KeyError(f"waarden voor onbekende gebieden {', '.join(unknown[:5])}{hint}")
     series = pd.Series(values.to_numpy(dtype=float), index=index)
-    return series.reindex(gdf["code"].to_numpy())
+    codes = gdf["code"].to_numpy()
+    return _Joined(series.reindex(codes), ~np.isin(codes, index))
 
 
 def _check_code(gdf: gpd.GeoDataFrame, code: str) -> str:
@@ -418,7 +472,7 @@ def _check_matrix(gdf: gpd.GeoDataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise KeyError(f"herkomst of bestemming {', '.join(unknown[:5])} staat niet op de "
                        "kaart (verwacht CBS-codes als GM0503)")
-    return matrix.fillna(0)
+    return matrix.astype(float)  # a hidden count as NaN, also from a nullable dtype (pd.NA)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -560,10 +614,14 @@ def _boxed_labels(fig: go.Figure, gdf: gpd.GeoDataFrame,
                            bgcolor="rgba(255,255,255,0.75)", borderpad=2)
 
 
-def _legend(fig: go.Figure, scheme: Classes, *, missing: bool) -> None:
-    """One legend entry per class, then 'no data'."""
-    entries = list(zip(scheme.labels, scheme.colours, strict=True))
-    if missing:
+def _legend(fig: go.Figure, scheme: Classes, joined: _Joined) -> None:
+    """One legend entry per class (none if every value is hidden), then hidden, then 'no
+    data', each only where the map has it."""
+    shown = joined.values.notna().any()
+    entries = list(zip(scheme.labels, scheme.colours, strict=True)) if shown else []
+    if joined.hidden.any():
+        entries.append((SUPPRESSED_LABEL, SUPPRESSED_COLOUR))
+    if joined.absent.any():
         entries.append((NO_DATA, NO_DATA_COLOUR))
     for label, colour in entries:
         fig.add_trace(go.Scatter(
@@ -582,22 +640,19 @@ def _legend_title(unit: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _flow_pairs(matrix: pd.DataFrame, min_count: int) -> list[tuple[str, str, float]]:
-    """(origin, destination, count) between different gemeenten, largest first."""
-    stacked = matrix.stack()
-    pairs = [(str(o), str(d), float(c)) for (o, d), c in stacked.items()
-             if o != d and c >= min_count]
+def _flow_pairs(between: pd.Series, min_count: int) -> list[tuple[str, str, float]]:
+    """(origin, destination, count) of the flows of at least `min_count` (never a hidden one),
+    largest first; `between` holds the counts by (origin, destination)."""
+    pairs = [(str(o), str(d), float(c)) for (o, d), c in between.items() if c >= min_count]
     return sorted(pairs, key=lambda pair: -pair[2])
 
 
-def _own_share_labels(gdf: gpd.GeoDataFrame, own_share: pd.Series) -> list[str]:
-    """Name and the share of the gemeente's lettings that went to its own households."""
-    labels = []
-    for code, naam in zip(gdf["code"], gdf["naam"], strict=True):
-        share = own_share.get(code)
-        text = MISSING if share is None or pd.isna(share) else bar_labels([share], "procent")[0]
-        labels.append(f"<b>{map_name(naam)}</b><br>{text}")
-    return labels
+def _own_share_labels(gdf: gpd.GeoDataFrame, shares: Sequence[float | None]) -> list[str]:
+    """Name and the share of the gemeente's lettings that went to its own households:
+    `SUPPRESSED` if hidden (NaN), `MISSING` if there is none."""
+    return [f"<b>{map_name(naam)}</b><br>"
+            f"{MISSING if share is None else bar_labels([share], 'procent')[0]}"
+            for naam, share in zip(gdf["naam"], shares, strict=True)]
 
 
 def _width(count: float, largest: float) -> float:
@@ -717,7 +772,8 @@ def _finish_map(fig: go.Figure, gdf: gpd.GeoDataFrame, text: ChartText, *, legen
                 legend_title: str | None = None, notes: Sequence[str] = (),
                 width: int | None = None) -> go.Figure:
     """House layout for a map: equal scales, hidden axes, source line with the map's origin,
-    and for a tile grid a visible note that the boundaries were not available.
+    notes above it, and for a tile grid a visible note that the boundaries were not available.
+    The notes fill the bottom margin (free of axes on a map) and widen it when they need more.
 
     width: a fixed width in px for a map placed narrower than the text (the locator); by
     default the export's WIDTH, and in HTML the page's.
@@ -730,13 +786,16 @@ def _finish_map(fig: go.Figure, gdf: gpd.GeoDataFrame, text: ChartText, *, legen
     source = _map_source(text.source, gdf)
     # finish wraps titles for the full width; a narrow map's title is wrapped to its own.
     title = wrap(text.title, TITLE_CHARS * width // WIDTH) if width else text.title
+    notes = [wrap_note(note, width or WIDTH) for note in notes]
+    warnings = ([wrap_note(TILE_NOTE, width or WIDTH, SMALL_FONT_SIZE)] if is_tile_grid(gdf)
+                else [])
+    lines = sum(part.count("<br>") + 1 for part in [source, *notes, *warnings])
     finish(fig, ChartText(title, text.unit, source), margin_left=PAD, margin_right=PAD,
-           legend=legend, plot_height=view.plot_height, legend_title=legend_title)
+           legend=legend, plot_height=view.plot_height, legend_title=legend_title,
+           margin_bottom=max(MARGIN_BOTTOM, 2 * PAD + NOTE_LINE * lines))
     fig.update_layout(hovermode="closest", dragmode="pan", width=width)
-    lines = source.count("<br>") + 1
-    lines += _notes(fig, notes, source_lines=lines, width=width or WIDTH)
-    if is_tile_grid(gdf):
-        _notes(fig, [TILE_NOTE], source_lines=lines, width=width or WIDTH, warning=True)
+    below = add_notes(fig, notes, below=source.count("<br>") + 1)
+    add_notes(fig, warnings, below=below, warning=True)
     return fig
 
 
@@ -751,20 +810,3 @@ def _map_source(source: str, gdf: gpd.GeoDataFrame) -> str:
         lines.append(f"{'Kaart' if lines else 'Bron kaart'}: {ATTRIBUTION}, {_year(gdf)}")
     return "<br>".join(lines)
 
-
-def _notes(fig: go.Figure, notes: Sequence[str], *, source_lines: int, width: int,
-           warning: bool = False) -> int:
-    """Notes in the bottom margin, wrapped to the figure's width, above `source_lines` lines
-    of source; returns the number of lines they take."""
-    size = SMALL_FONT_SIZE if warning else 11
-    wrapped = [wrap(note, int((width - 2 * PAD) / (size * CHAR_EM))) for note in notes]
-    below = source_lines
-    for note in reversed(wrapped):  # from the bottom up
-        fig.add_annotation(
-            text=note, showarrow=False, xref="paper", yref="paper", x=0, y=0, xanchor="left",
-            yanchor="bottom", align="left", xshift=PAD - fig.layout.margin.l,
-            yshift=PAD - MARGIN_BOTTOM + NOTE_LINE * below + 4,
-            font={"size": size, "color": VERMILLION if warning else MUTED_COLOUR,
-                  "weight": "bold" if warning else "normal"})
-        below += note.count("<br>") + 1
-    return below - source_lines

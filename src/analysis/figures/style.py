@@ -11,10 +11,11 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.indicators.catalogue import catalogue
-from analysis.tables import DECIMALS, MISSING, fmt_decimal, fmt_int, fmt_value
+from analysis.tables import DECIMALS, SUPPRESSED, fmt_decimal, fmt_int, fmt_value
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
 # deficiency. Ordered for use as a colorway: the strongest pairs first, yellow (weak on white)
@@ -49,6 +50,9 @@ PAD = 12  # px between the figure edge and title or source line
 TITLE_TOP = 16  # px above the title
 LINE_HEIGHT = 22  # per title line or legend row
 MARGIN_BOTTOM = 86  # tick labels, axis title and the source line
+NOTE_LINE = 15  # px per line of a note or of the source in the bottom margin
+NOTE_SIZE = 11  # notes and source line
+CHAR_EM = 0.6  # width per character of bold text, a little more than text_width's 0.55 em
 MARGIN_RIGHT = 24
 TITLE_CHARS = 64  # wrap longer titles so they are never clipped
 LABEL_CHARS = 30  # wrap longer category labels (doelgroep names)
@@ -87,15 +91,19 @@ def d3_format(unit: str) -> str:
 
 
 def bar_labels(values: Iterable[float], unit: str, *, signed: bool = False) -> list[str]:
-    """Value labels for bars, formatted as in the tables ('–' for a missing value), with a
-    true minus sign as on plotly's axes, and '+' before positive values when `signed`."""
+    """Value labels for bars, formatted as in the tables, with a true minus sign as on plotly's
+    axes, and '+' before positive values when `signed`. A published figure is empty (NaN) only
+    where it is hidden: `SUPPRESSED` ('x')."""
     labels = []
     for value in values:
+        if pd.isna(value):
+            labels.append(SUPPRESSED)
+            continue
         if unit in DECIMALS:
             label = fmt_value(value, unit)
         else:
             label = fmt_int(value) if float(value).is_integer() else fmt_decimal(value, 1)
-        if signed and label != MISSING and value > 0:
+        if signed and value > 0:
             label = "+" + label
         labels.append(label.replace("-", "\N{MINUS SIGN}", 1))
     return labels
@@ -164,11 +172,14 @@ def legend_rows(names: Sequence[str], plot_width: int) -> int:
 
 def finish(fig: go.Figure, text: ChartText, *, margin_left: int, legend: bool = False,
            margin_right: int = MARGIN_RIGHT, plot_height: int | None = None,
-           legend_title: str | None = None) -> go.Figure:
+           legend_title: str | None = None, margin_bottom: int = MARGIN_BOTTOM) -> go.Figure:
     """Apply the house layout: font, separators, title, legend under the title, source line.
 
     plot_height: the height of the plot area, for charts with one row per category; otherwise
-    the figure is HEIGHT high. The width is left to the export (WIDTH) or, in HTML, the page.
+    the plot is as high as in a figure of HEIGHT px. The width is left to the export (WIDTH)
+    or, in HTML, the page.
+    margin_bottom: more than MARGIN_BOTTOM to make room for notes (`add_notes`); the figure
+    grows by the difference.
     legend_title: a line above the legend entries (a map's unit). Plotly's own legend title
     stands left of the entries, and its horizontal legend then no longer wraps in time.
     Traces with `showlegend=False` have no entry.
@@ -184,7 +195,7 @@ def finish(fig: go.Figure, text: ChartText, *, margin_left: int, legend: bool = 
     rows = legend_rows(names, WIDTH - margin_left - margin_right) if legend else 0
     legend_top = title_height + (LINE_HEIGHT if legend and legend_title else 0)
     top = legend_top + LINE_HEIGHT * rows + PAD
-    height = HEIGHT if plot_height is None else top + plot_height + MARGIN_BOTTOM
+    height = (HEIGHT - MARGIN_BOTTOM if plot_height is None else top + plot_height) + margin_bottom
     fig.update_layout(
         template="none",  # our settings only, whatever plotly.io.templates.default says
         font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
@@ -200,14 +211,14 @@ def finish(fig: go.Figure, text: ChartText, *, margin_left: int, legend: bool = 
                 "title": {"text": None}, "traceorder": "normal",
                 "font": {"size": SMALL_FONT_SIZE}},
         showlegend=legend,
-        margin={"l": margin_left, "r": margin_right, "t": top, "b": MARGIN_BOTTOM},
+        margin={"l": margin_left, "r": margin_right, "t": top, "b": margin_bottom},
         hoverlabel={"font": {"family": FONT_FAMILY, "size": SMALL_FONT_SIZE}},
         height=height,
     )
     fig.add_annotation(
         text=text.source, showarrow=False, xref="paper", yref="paper", x=0, y=0,
-        xanchor="left", yanchor="bottom", xshift=PAD - margin_left, yshift=PAD - MARGIN_BOTTOM,
-        font={"size": 11, "color": MUTED_COLOUR}, align="left",
+        xanchor="left", yanchor="bottom", xshift=PAD - margin_left, yshift=PAD - margin_bottom,
+        font={"size": NOTE_SIZE, "color": MUTED_COLOUR}, align="left",
     )
     if legend and legend_title:
         fig.add_annotation(
@@ -215,3 +226,25 @@ def finish(fig: go.Figure, text: ChartText, *, margin_left: int, legend: bool = 
             xanchor="left", yanchor="top", xshift=PAD - margin_left,
             yshift=top - title_height, font={"size": SMALL_FONT_SIZE}, align="left")
     return fig
+
+
+def wrap_note(note: str, width: int, size: int = NOTE_SIZE) -> str:
+    """`note` in lines that fit a figure `width` px wide."""
+    return wrap(note, int((width - 2 * PAD) / (size * CHAR_EM)))
+
+
+def add_notes(fig: go.Figure, notes: Sequence[str], *, below: int,
+              warning: bool = False) -> int:
+    """Notes (wrapped) in the bottom margin, left-aligned with the source line, stacked upwards
+    above `below` lines (the source line and any notes added before); returns the lines now
+    taken from the bottom. A warning is bold and vermillion, for the reader to notice."""
+    size = SMALL_FONT_SIZE if warning else NOTE_SIZE
+    for note in reversed(notes):  # from the bottom up
+        fig.add_annotation(
+            text=note, showarrow=False, xref="paper", yref="paper", x=0, y=0, xanchor="left",
+            yanchor="bottom", align="left", xshift=PAD - fig.layout.margin.l,
+            yshift=PAD - fig.layout.margin.b + NOTE_LINE * below + 4,
+            font={"size": size, "color": VERMILLION if warning else MUTED_COLOUR,
+                  "weight": "bold" if warning else "normal"})
+        below += note.count("<br>") + 1
+    return below
