@@ -12,7 +12,7 @@ import pytest
 from analysis import codes
 from analysis.indicators.catalogue import catalogue
 from analysis.report.gemeente import COMPARISON
-from analysis.tables import fmt_int, fmt_value
+from analysis.tables import SUPPRESSED, fmt_int, fmt_value
 from conftest import addresses, pdf_pages
 
 DEMO = "DEMO — synthetische gegevens"
@@ -109,10 +109,12 @@ def test_appendix_figures_equal_export_and_regional_report(reports, data, gemeen
                        & (exported["periode"] == data.period)
                        & (exported["doelgroep"] == doelgroep)
                        & (exported["categorie"] == "alle")]
-        assert shown[title] == fmt_value(row["waarde"].item(), catalogue()[indicator].eenheid)
+        value = row["waarde"].item()
+        assert shown[title] == (SUPPRESSED if pd.isna(value) else
+                                fmt_value(value, catalogue()[indicator].eenheid))
     regional = "\n".join(pdf_pages(reports / "regionale-analyse.pdf"))
     # The model table row: name, sleutelaandeel %, taakstelling, realisatie, saldo.
-    model_row = re.search(rf"^\s*{re.escape(name)}\s+\d+,\d%\s+([\d.]+)\s+([\d.]+)\s+\S+\s*$",
+    model_row = re.search(rf"^\s*{re.escape(name)}\s+\d+,\d%\s+([\d.]+|x)\s+([\d.]+|x)\s+\S+\s*$",
                           regional, re.M)
     assert model_row, f"model row for {name} not found in the regional report"
     assert model_row.group(1) == shown["Verdeling volgens het verdeelmodel"]

@@ -406,6 +406,9 @@ def flow_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.Dat
 
 
 def wijk_concentration(data: ReportData) -> pd.Series:
-    """Concentration index per wijk over the period, only where enough lettings make it
-    meaningful (others stay empty on the map)."""
-    return wijk_table(data).set_index("gebied")["waarde"]
+    """Concentration index per wijk over the period, where enough lettings make it meaningful;
+    a hidden index stays in as NaN, so the map draws it as not published."""
+    shown = wijk_table(data).set_index("gebied")["waarde"]
+    index = data.rows("concentratie_index_wijk", periode=data.period).set_index("gebied")
+    hidden = index.loc[index["status"] != "getoond", "waarde"]
+    return pd.concat([shown, hidden])
