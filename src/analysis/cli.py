@@ -319,6 +319,50 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
         sys.exit(1)
 
 
+@main.command()
+@click.argument("reports_dir", required=False,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@config_option
+@model_option
+def openbaarheid(reports_dir: Path | None, config_path: Path | None,
+                 model_path: Path | None) -> None:
+    """Controleer of de gepubliceerde bestanden kleine aantallen huishoudens prijsgeven.
+
+    Leest elk bestand in REPORTS_DIR (standaard output-dir uit _quarto.yml, reports) zoals een
+    lezer het ziet: data-exports (Parquet, CSV, XLSX), tabellenboeken, PDF, Word en HTML met
+    de interactieve figuren. Meldt per bevinding bestand en plek (pagina, blad en cel, rij en
+    kolom, figuur en reeks): kleine aantallen, afgeschermde cellen met een waarde, percentages
+    die een afgeschermd aantal prijsgeven en afgeschermde cellen die uit gepubliceerde totalen
+    te herleiden zijn. De drempels komen uit de regio-instellingen (blok openbaarheid). Stopt
+    met code 1 als er iets gevonden is."""
+    from analysis.model.config import load_verdeelmodel_config
+    from analysis.render.settings import document_settings
+    from analysis.report.leaks import LeakCheckError, check_reports
+
+    region = _config(config_path)
+    try:
+        model = load_verdeelmodel_config(model_path)
+        folder = reports_dir or document_settings(Path.cwd()).output_dir
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not folder.is_dir():
+        raise click.ClickException(f"map {folder} bestaat niet; geef de map met rapporten op")
+    clock = time.perf_counter()
+    try:
+        checked = check_reports(folder, region, model)
+    except LeakCheckError as exc:
+        raise click.ClickException(str(exc)) from exc
+    seconds = time.perf_counter() - clock
+    for finding in checked.findings:
+        click.echo(str(finding), err=True)
+    if checked.findings:
+        click.echo(f"{len(checked.findings)} bevinding(en) in {checked.files} bestanden in "
+                   f"{folder} ({seconds:.1f} s): niet publiceren.", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {checked.files} bestanden in {folder} geven geen kleine aantallen "
+               f"huishoudens prijs ({seconds:.1f} s).")
+
+
 @main.group()
 def geo() -> None:
     """CBS-gebiedsgrenzen voor de kaarten."""

@@ -347,6 +347,7 @@ def _published_trace(run: ModelRun, numbers: dict[str, np.ndarray], status: np.n
         MODEL_REGION_TOTALS.values()) & (cells["status"] != SHOWN)]
     hidden_years = {jaar for jaar, _ in hidden}
     hidden_region_years = {int(p) for p in regional["periode"] if str(p).isdigit()}
+    shortfall = dict(zip(run.regio["jaar"].astype(int), run.regio["tekort"], strict=True))
     trace = run.trace.copy()
     texts = []
     for row in trace.itertuples():
@@ -354,6 +355,8 @@ def _published_trace(run: ModelRun, numbers: dict[str, np.ndarray], status: np.n
             redact = (row.jaar, row.gemeente) in hidden
         elif row.fase in TRACE_REGION:
             redact = row.jaar in hidden_region_years
+        elif row.fase == "tekort" and not shortfall.get(row.jaar):
+            redact = row.jaar in hidden_region_years  # "no shortfall" names no gemeente
         else:  # a step that names figures of several gemeenten
             redact = row.fase != "sleutel" and (row.jaar in hidden_years
                                                 or row.jaar in hidden_region_years)
