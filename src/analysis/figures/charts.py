@@ -14,6 +14,7 @@ in the HTML) holds null for it, never a number.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Literal
 
@@ -26,6 +27,7 @@ from analysis.figures.style import (
     BLUE,
     LABEL_CHARS,
     MARGIN_BOTTOM,
+    MARGIN_RIGHT,
     NOTE_LINE,
     PAD,
     PALETTE,
@@ -51,6 +53,7 @@ ROW_HEIGHT = 30  # px per bar in horizontal charts: 9 gemeenten or 19 doelgroepe
 EXTRA_LINE = 14  # px per extra line of a wrapped category label
 VALUE_LABEL_MARGIN = 64  # room right of the longest bar for its value label
 LEFT_NUMERIC = 72  # y tick labels ("10.000") and the rotated axis title
+SLANT = 30  # degrees of category labels that do not fit side by side
 LABEL_ROOM = 0.15  # share of the value range added for labels outside diverging bars
 BARGAP = 0.25  # between the groups of grouped bars, as a share of a category's width
 
@@ -113,13 +116,14 @@ def _mark_hidden(fig: go.Figure, marks: Sequence[tuple[dict, str]]) -> None:
                            **{"xref": "x", "yref": "y", **position})
 
 
-def _finish(fig: go.Figure, text: ChartText, **layout) -> go.Figure:
+def _finish(fig: go.Figure, text: ChartText, *, extra_bottom: int = 0, **layout) -> go.Figure:
     """`finish`, with `SUPPRESSED_NOTE` above the source line when the chart marks a hidden
-    value: a printed chart has no hover to explain the 'x'."""
+    value: a printed chart has no hover to explain the 'x'. `extra_bottom`: px for slanted
+    category labels."""
     hidden = any(a.text == SUPPRESSED for a in fig.layout.annotations)
     notes = [wrap_note(SUPPRESSED_NOTE, WIDTH)] if hidden else []
     lines = sum(note.count("<br>") + 1 for note in notes)
-    finish(fig, text, margin_bottom=MARGIN_BOTTOM + NOTE_LINE * lines, **layout)
+    finish(fig, text, margin_bottom=MARGIN_BOTTOM + extra_bottom + NOTE_LINE * lines, **layout)
     add_notes(fig, notes, below=1)
     return fig
 
@@ -262,7 +266,14 @@ def _finish_bars(fig: go.Figure, text: ChartText, labels: list[str], *, horizont
                        plot_height=_rows_height(labels))
     fig.update_yaxes(value_axis(text.unit), rangemode="tozero")
     fig.update_xaxes(category_axis(labels))
-    return _finish(fig, text, margin_left=LEFT_NUMERIC, legend=legend)
+    # Labels wider than their slot are slanted; the margin grows by their height, so they
+    # never run into the source line (plotly's own automargin would move that line too).
+    slot = (WIDTH - LEFT_NUMERIC - MARGIN_RIGHT) / max(len(labels), 1)
+    extra = 0
+    if text_width(labels) > 0.9 * slot:
+        fig.update_xaxes(tickangle=-SLANT)
+        extra = round(text_width(labels) * math.sin(math.radians(SLANT)))
+    return _finish(fig, text, margin_left=LEFT_NUMERIC, legend=legend, extra_bottom=extra)
 
 
 def over_years(
