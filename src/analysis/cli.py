@@ -17,6 +17,7 @@ from analysis.issues import InputError, Issue
 
 if TYPE_CHECKING:
     from analysis.ingest import IngestResult
+    from analysis.model.config import VerdeelmodelConfig
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_PROCESSED = Path("data/processed")
@@ -301,6 +302,7 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
         raise click.ClickException(str(exc)) from exc
     if alleen_data:
         return
+    from analysis.render.settings import document_settings
     from analysis.report.pipeline import Selection, publish
 
     clock, bar = _Clock(), _ProgressBar()
@@ -315,7 +317,9 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
         click.echo(f"FOUT {error}", err=True)
     clock(f"{len(published.outputs)} bestanden geschreven ({len(published.errors)} fout(en)); "
           "begin bij index.html")
-    if published.errors:
+    # Whatever was written is checked as a reader gets it, also when a document failed.
+    clean = _disclosure_check(reports or document_settings(Path.cwd()).output_dir, region, model)
+    if published.errors or not clean:
         sys.exit(1)
 
 
@@ -337,7 +341,6 @@ def openbaarheid(reports_dir: Path | None, config_path: Path | None,
     met code 1 als er iets gevonden is."""
     from analysis.model.config import load_verdeelmodel_config
     from analysis.render.settings import document_settings
-    from analysis.report.leaks import LeakCheckError, check_reports
 
     region = _config(config_path)
     try:
@@ -347,6 +350,14 @@ def openbaarheid(reports_dir: Path | None, config_path: Path | None,
         raise click.ClickException(str(exc)) from exc
     if not folder.is_dir():
         raise click.ClickException(f"map {folder} bestaat niet; geef de map met rapporten op")
+    if not _disclosure_check(folder, region, model):
+        sys.exit(1)
+
+
+def _disclosure_check(folder: Path, region: RegionConfig, model: VerdeelmodelConfig) -> bool:
+    """Run the small-count check on a folder of reports and say what it found; True if clean."""
+    from analysis.report.leaks import LeakCheckError, check_reports
+
     clock = time.perf_counter()
     try:
         checked = check_reports(folder, region, model)
@@ -358,9 +369,10 @@ def openbaarheid(reports_dir: Path | None, config_path: Path | None,
     if checked.findings:
         click.echo(f"{len(checked.findings)} bevinding(en) in {checked.files} bestanden in "
                    f"{folder} ({seconds:.1f} s): niet publiceren.", err=True)
-        sys.exit(1)
+        return False
     click.echo(f"OK: {checked.files} bestanden in {folder} geven geen kleine aantallen "
                f"huishoudens prijs ({seconds:.1f} s).")
+    return True
 
 
 @main.group()

@@ -225,9 +225,13 @@ def relations(cells: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConf
     return [*found, *_model_relations(frame, region, model, checked)]
 
 
-def _holds(values: pd.Series, total: tuple, parts: list[tuple], checked: bool) -> bool:
-    return total in values.index and all(p in values.index for p in parts) and (
-        not checked or bool(np.isclose(values[total], values[parts].sum())))
+def _holds(cells: dict[tuple, tuple[int, float]], left: list[tuple], right: list[tuple],
+           checked: bool) -> bool:
+    """Whether every cell exists and (when `checked`) the left ones add up to the right ones."""
+    if not all(key in cells for key in (*left, *right)):
+        return False
+    return not checked or bool(np.isclose(sum(cells[k][1] for k in left),
+                                          sum(cells[k][1] for k in right)))
 
 
 def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConfig,
@@ -235,7 +239,8 @@ def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: Verdeelmo
     """The model's columns add up per gemeente and year; its realisatie is the verhuringen of
     the model's doelgroepen, its own demand the households of the doelgroepen outside the pool
     from that gemeente."""
-    keyed = frame.set_index(["reeks", *KEY])[["nummer", "value"]]
+    keyed = dict(zip(map(tuple, frame[["reeks", *KEY]].to_numpy().tolist()),
+                     zip(frame["nummer"], frame["value"], strict=True), strict=True))
     out = []
     model_rows = frame[frame["reeks"] == "realisatie"]
     own = [d for d in model.model_doelgroepen if d not in model.pool_doelgroepen]
@@ -250,8 +255,8 @@ def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: Verdeelmo
                          [("herkomst_bestemming", "regio", region.naam, row.periode, d,
                            row.gebied) for d in own]))
         for total, parts in sums:
-            if _holds(keyed["value"], total, parts, checked):
-                out.append(keyed.loc[[total, *parts], "nummer"].to_numpy())
+            if _holds(keyed, [total], parts, checked):
+                out.append(np.array([keyed[k][0] for k in (total, *parts)]))
     # The regional shortfall: what no gemeente could take of its own demand, plus the pool
     # that found no place (tekort + pool geplaatst = Σ niet geplaatst + pool).
     for periode in frame.loc[frame["reeks"] == "tekort", "periode"]:
@@ -260,9 +265,8 @@ def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: Verdeelmo
         right = [("pool", "regio", region.naam, *key),
                  *(("niet_geplaatst", "gemeente", g, *key) for g in region.gemeenten)]
         members = [*left, *right]
-        if all(m in keyed.index for m in members) and (not checked or np.isclose(
-                keyed.loc[left, "value"].sum(), keyed.loc[right, "value"].sum())):
-            out.append(keyed.loc[members, "nummer"].to_numpy())
+        if _holds(keyed, left, right, checked):
+            out.append(np.array([keyed[k][0] for k in members]))
     return out
 
 
