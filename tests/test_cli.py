@@ -85,3 +85,27 @@ def test_indicator_docs_are_current():
 
     current = (ROOT / "docs" / "indicatoren.md").read_text(encoding="utf-8")
     assert current == render_indicators(), "run `make docs` to regenerate docs/indicatoren.md"
+
+
+def test_build_fails_when_a_published_file_gives_a_small_count_away(cli, tmp_path, monkeypatch):
+    """The build ends with the small-count check: a leak in what it wrote is exit code 1 with
+    the file named, even when every document was made."""
+    import types
+
+    import analysis.build
+    import analysis.report.pipeline as pipeline
+
+    reports = tmp_path / "reports"
+
+    def publish(*args, reports: Path, **kwargs) -> pipeline.Published:
+        (reports / "data").mkdir(parents=True)
+        (reports / "data" / "overzicht.csv").write_text(
+            "Gemeente;Verhuringen\nWassenaar;3\n", encoding="utf-8")
+        return pipeline.Published()
+
+    ingested = types.SimpleNamespace(warnings=[], manifest={"demo": True})
+    monkeypatch.setattr(analysis.build, "build", lambda *args, **kwargs: (ingested, None))
+    monkeypatch.setattr(pipeline, "publish", publish)
+    result = cli("build", "--processed", tmp_path / "processed", "--rapporten", reports)
+    assert result.exit_code == 1
+    assert "overzicht.csv" in result.output and "niet publiceren" in result.output
