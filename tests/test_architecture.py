@@ -19,7 +19,8 @@ LAYERS: list[list[list[str]]] = [
     [["cli"], ["bench"]],
     [["build"], ["report.pipeline"]],
     [["report.execute"], ["report.convert"], ["report.exports", "report.workbook"],
-     ["report.index"], ["report.notebook"], ["report.kinds"], ["report.leaks"]],
+     ["report.index"], ["report.notebook"], ["report.kinds"], ["report.leaks"],
+     ["report.contents"]],
     [["report.regio"], ["report.gemeente"], ["report.doelgroep"], ["report.appendix"]],
     [["report.shared"], ["report.show"]],
     [["report.data"]],
@@ -33,8 +34,8 @@ LAYERS: list[list[list[str]]] = [
     [["processed"]],
     [["model"], ["indicators.catalogue", "indicators.table", "indicators.counts",
                  "indicators.docs"]],
-    [["config"], ["contracts"], ["tables"], ["storage"], ["layout"], ["issues"], ["report"],
-     ["disclosure"]],
+    [["config"], ["contracts"], ["tables"], ["storage", "workspace"], ["layout"], ["issues"],
+     ["report"], ["disclosure"], ["formulas"]],
     [["codes"], ["analysis"]],
 ]
 

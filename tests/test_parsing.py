@@ -15,7 +15,8 @@ from analysis.readers import normalise_header
     ("1.234", ",", 1234.0),
     ("1,234.5", ".", 1234.5),
     ("1,234", ".", 1234.0),
-    ("612.45", ",", 612.45),  # a decimal point in a decimal-comma file is unambiguous here
+    ("612.45", ".", 612.45),
+    ("1.000", ".", 1.0),  # the mark is decided per column (decimal_mark), not per cell
     ("1.234.567", ",", 1234567.0),
     ("€ 1.234,50", ",", 1234.5),
     ("-12", ",", -12.0),
@@ -27,9 +28,32 @@ def test_parse_decimal(text, decimal, expected):
     assert parsing.parse_decimal(text, decimal) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("text", ["veel", "1.23.4", "12,34,5", "1..2", "", "1,2.3,4", "0x10"])
+@pytest.mark.parametrize("text", ["veel", "1.23.4", "12,34,5", "1..2", "", "1,2.3,4", "0x10",
+                                  "612.45", "0.125"])
 def test_parse_decimal_rejects(text):
     assert parsing.parse_decimal(text, ",") is parsing.INVALID
+
+
+@pytest.mark.parametrize(("cells", "mark"), [
+    (["1.200", "75", "50.000"], ","),  # dots before three digits: thousands
+    (["1.000", "1200"], ","),  # the case of the issue, in a comma-separated file
+    (["1,000", "2,500"], "."),
+    (["612,45", "1.050"], ","),
+    (["612.45", "1,050"], "."),
+    (["0.125", "3"], "."),  # a leading 0 is no group of thousands
+    (["12", "75"], ";"),  # no mark in any cell: the file's convention (here a marker)
+])
+def test_decimal_mark_is_decided_per_column(cells, mark):
+    assert parsing.decimal_mark(cells, ";") == mark
+
+
+@pytest.mark.parametrize(("cells", "value", "other", "both"), [
+    (["612,45", "612.45"], "612,45", "612.45", True),
+    (["612.45", "1.050"], "1.050", "612.45", False),
+    (["1.000", "2,500"], "1.000", "2,500", False),
+])
+def test_decimal_mark_refuses_a_column_in_doubt(cells, value, other, both):
+    assert parsing.decimal_mark(cells, ",") == parsing.MixedMarks(value, other, both)
 
 
 @pytest.mark.parametrize(("text", "expected"), [("1.200", 1200), ("75", 75), (75.0, 75)])
@@ -53,12 +77,17 @@ def test_parse_date_rejects(text):
 
 
 @pytest.mark.parametrize(("text", "code"), [
-    ("GM0518", "GM0518"), ("0518", "GM0518"), ("518", "GM0518"), ("'s-Gravenhage", "GM0518"),
+    ("GM0518", "GM0518"), ("gm0518", "GM0518"), ("'s-Gravenhage", "GM0518"),
     ("Den Haag", "GM0518"), ("s-gravenhage", "GM0518"), ("Rijswijk", "GM0603"),
     ("Rijswijk (ZH.)", "GM0603"), ("Súdwest-Fryslân", "GM1900"), ("sudwest fryslan", "GM1900"),
 ])
 def test_gemeente_spellings_map_to_codes(text, code):
     assert parsing.parse_gemeente(text, ",") == code
+
+
+@pytest.mark.parametrize("text", ["518", "0518", "14", 14.0])
+def test_a_bare_number_is_no_gemeente(text):
+    assert parsing.parse_gemeente(text, ",") == str(text).removesuffix(".0")
 
 
 def test_codes_accept_code_or_label_in_any_case():

@@ -140,7 +140,7 @@ def test_real_data_has_no_demo_label_and_one_appendix_builds_alone(tmp_path, mon
     built = sorted(p.relative_to(tmp_path / "reports").as_posix()
                    for p in (tmp_path / "reports").rglob("*.*") if p.parent.name != "data")
     assert built == ["gemeenten/bijlage-delft.docx", "gemeenten/bijlage-delft.pdf",
-                     "gemeenten/bijlage-delft.xlsx", "index.html"]
+                     "gemeenten/bijlage-delft.xlsx", "index.html", "manifest.json"]
     pages = pdf_pages(tmp_path / "reports/gemeenten/bijlage-delft.pdf")
     assert not any("DEMO" in page for page in pages)
     document = docx.Document(tmp_path / "reports/gemeenten/bijlage-delft.docx")

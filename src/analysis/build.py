@@ -3,6 +3,7 @@ region's map layers beside them so the reports only read."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from analysis.geo import map_layers
 from analysis.indicators import compute_indicators
 from analysis.ingest import IngestResult, Progress, ingest
 from analysis.layout import (
+    ANALYSIS_MANIFEST,
     BOUNDARY_CACHE,
     DISCLOSURE_CELLS,
     INDICATORS,
+    MANIFEST,
     MAP_GEMEENTEN,
     MAP_WIJKEN,
     MODEL_REGION,
@@ -34,7 +37,7 @@ from analysis.model.config import VerdeelmodelConfig
 from analysis.model.run import ModelRun, run_model
 from analysis.processed import ProcessedData, load_processed
 from analysis.protection import Protected, protect
-from analysis.storage import write_all
+from analysis.storage import sha256, write_all
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +68,7 @@ def write_analysis(result: Analysis, processed_dir: Path,
         return lambda path: path.write_text(content, encoding="utf-8")
 
     gemeenten, wijken = layers
-    write_all(processed_dir, {
+    files = {
         INDICATORS: parquet(result.indicators),
         MODEL_RESULTS: parquet(result.model.resultaten),
         MODEL_REGION: parquet(result.model.regio),
@@ -79,7 +82,14 @@ def write_analysis(result: Analysis, processed_dir: Path,
         MODEL_SETTINGS: text(result.model_config.tekst),
         MAP_GEMEENTEN: parquet(gemeenten),
         MAP_WIJKEN: parquet(wijken),
-    })
+    }
+
+    def manifest(path: Path) -> None:  # beside the staged results
+        record = {"bronnen_sha256": sha256(processed_dir / MANIFEST),
+                  "bestanden": {name: sha256(path.parent / name) for name in files}}
+        path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    write_all(processed_dir, {**files, ANALYSIS_MANIFEST: manifest}, last=ANALYSIS_MANIFEST)
 
 
 def build(raw_dir: Path, processed_dir: Path, region: RegionConfig, model: VerdeelmodelConfig,

@@ -85,17 +85,24 @@ def main() -> None:
               help="Schaal de regio op tot ongeveer zoveel verhuringen per jaar (bijvoorbeeld "
                    "400000 voor een landelijke belastingtest); voorraad, CBS-cijfers en "
                    "woonopgave schalen mee. Standaard het Haaglandse volume (± 8.800).")
+@click.option("--overschrijf", "overwrite", is_flag=True,
+              help="Schrijf ook in een map met echte exports: bestanden met dezelfde naam "
+                   "worden vervangen en DEMO.json markeert de hele map als demo.")
 @config_option
 def demo(out_dir: Path, wijken: Path | None, seed: int | None,
-         verhuringen_per_jaar: int | None, config_path: Path | None) -> None:
-    """Schrijf de deterministische demodataset (DEMO — synthetische gegevens) naar OUT."""
+         verhuringen_per_jaar: int | None, overwrite: bool, config_path: Path | None) -> None:
+    """Schrijf de deterministische demodataset (DEMO — synthetische gegevens) naar OUT.
+
+    Weigert een map met echte exports (bronbestanden die niet van een eerdere demo zijn),
+    tenzij --overschrijf is gegeven."""
     from analysis.demo import DEFAULT_SEED, DemoError, generate_demo
 
     clock = _Clock()
     try:
         result = generate_demo(out_dir, config=_config(config_path), wijken=wijken,
                                seed=DEFAULT_SEED if seed is None else seed,
-                               verhuringen_per_jaar=verhuringen_per_jaar, progress=clock)
+                               verhuringen_per_jaar=verhuringen_per_jaar, progress=clock,
+                               overwrite=overwrite)
     except DemoError as exc:
         raise click.ClickException(str(exc)) from exc
     for note in result.notes:
@@ -159,10 +166,27 @@ def _run_pipeline(processed: Path, limit: int, step: Callable[[_Clock], IngestRe
     clock(f"klaar: gevalideerde gegevens en manifest in {processed}{label}")
 
 
+def _outside_raw(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """Refuse --processed in or equal to --raw: the folder of raw exports only ever holds what
+    the suppliers sent. Checked by whichever of the two options click handles last."""
+    other = "processed" if param.name == "raw" else "raw"
+    if other in ctx.params:
+        folders = {param.name: value, other: ctx.params[other]}
+        raw, processed = folders["raw"].resolve(), folders["processed"].resolve()
+        if processed == raw or raw in processed.parents:
+            raise click.BadParameter(
+                f"{folders['processed']} is of ligt in de map met ruwe exports "
+                f"{folders['raw']}; kies voor de verwerkte gegevens een map buiten --raw",
+                param_hint="--processed")
+    return value
+
+
 raw_option = click.option("--raw", type=click.Path(file_okay=False, path_type=Path),
-                          default=DEFAULT_RAW, show_default=True, help="Map met ruwe exports.")
+                          default=DEFAULT_RAW, show_default=True, callback=_outside_raw,
+                          help="Map met ruwe exports.")
 processed_option = click.option("--processed", type=click.Path(file_okay=False, path_type=Path),
                                 default=DEFAULT_PROCESSED, show_default=True,
+                                callback=_outside_raw,
                                 help="Map voor gevalideerde Parquet-bestanden en het manifest.")
 
 
@@ -282,27 +306,45 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
     PROCESSED, en dan elk document uit de tabel hieronder, de data-exports en
     reports/index.html. Met --gemeente of --doelgroep alleen de documenten voor die gemeente
     of doelgroep. Als een document mislukt, worden de andere toch gemaakt en eindigt het
-    commando met code 1."""
-    from analysis.build import build as run
-    from analysis.geo.errors import GeoError
+    commando met code 1.
+
+    Eén build tegelijk per map. Een afgebroken build laat geen halve bestanden achter: draai
+    hem opnieuw. reports/manifest.json komt als laatste; zonder dat is de set onvolledig."""
     from analysis.model.config import load_verdeelmodel_config
+    from analysis.render.settings import document_settings
+    from analysis.workspace import WorkspaceError, claim
 
     region = _config(config_path)
     try:
         model = load_verdeelmodel_config(model_path)
+        reports = None if alleen_data else reports or document_settings(Path.cwd()).output_dir
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     only = {name: values for name, values in (("gemeente", _gemeente_codes(gemeenten, region)),
                                               ("doelgroep", _doelgroep_codes(doelgroepen)))
             if values}
+    try:  # one build at a time in these folders; checked before the slow part
+        with claim([processed] if reports is None else [processed, werkmap, reports]):
+            _build(raw, processed, region, model, limit, only, reports, werkmap)
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _build(raw: Path, processed: Path, region: RegionConfig, model: VerdeelmodelConfig,
+           limit: int, only: dict[str, tuple[str, ...]], reports: Path | None,
+           werkmap: Path) -> None:
+    """The data step, then (unless `reports` is None) the documents and the small-count
+    check."""
+    from analysis.build import build as run
+    from analysis.geo.errors import GeoError
+
     try:
         _run_pipeline(processed, limit,
                       lambda clock: run(raw, processed, region, model, progress=clock)[0])
     except GeoError as exc:
         raise click.ClickException(str(exc)) from exc
-    if alleen_data:
+    if reports is None:
         return
-    from analysis.render.settings import document_settings
     from analysis.report.pipeline import Selection, publish
 
     clock, bar = _Clock(), _ProgressBar()
@@ -318,7 +360,7 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
     clock(f"{len(published.outputs)} bestanden geschreven ({len(published.errors)} fout(en)); "
           "begin bij index.html")
     # Whatever was written is checked as a reader gets it, also when a document failed.
-    clean = _disclosure_check(reports or document_settings(Path.cwd()).output_dir, region, model)
+    clean = _disclosure_check(reports, region, model)
     if published.errors or not clean:
         sys.exit(1)
 

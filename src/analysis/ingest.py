@@ -6,7 +6,6 @@ moved into place one by one, the manifest last, so a reader never sees a half-fi
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,12 +17,17 @@ from analysis import __version__
 from analysis.config import RegionConfig
 from analysis.contracts import CONTRACTS, Contract
 from analysis.issues import InputError, Issue
-from analysis.layout import DEMO_LABEL, DEMO_MARKER, MANIFEST, source_file
-from analysis.storage import write_all
+from analysis.layout import (
+    DEMO_LABEL,
+    DEMO_MARKER,
+    MANIFEST,
+    RAW_IGNORED,
+    RAW_SUFFIXES,
+    source_file,
+)
+from analysis.readers import read_regular_file
+from analysis.storage import sha256, write_all
 from analysis.validate import SourceResult, contract_for_file, validate_source
-
-IGNORED_FILES = {"readme.md", DEMO_MARKER.lower(), ".gitkeep"}
-TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 
 Progress = Callable[[str], None]
 
@@ -39,10 +43,10 @@ def discover(raw_dir: Path) -> tuple[dict[str, list[Path]], list[Issue]]:
     found: dict[str, list[Path]] = {contract.id: [] for contract in CONTRACTS}
     issues: list[Issue] = []
     for path in sorted(Path(raw_dir).iterdir()):
-        if path.is_dir() or path.name.startswith(".") or path.name.lower() in IGNORED_FILES:
+        if path.is_dir() or path.name.startswith(".") or path.name.lower() in RAW_IGNORED:
             continue
         contract = contract_for_file(path)
-        if contract is None or path.suffix.lower() not in TABLE_SUFFIXES | {".pdf", ".xls"}:
+        if contract is None or path.suffix.lower() not in RAW_SUFFIXES:
             issues.append(Issue(path.name, "bestand hoort bij geen bron en wordt overgeslagen",
                                 severity="waarschuwing",
                                 expected="namen als svh_verhuringen*, svh_voorraad*, ppm*, cbs*"))
@@ -65,14 +69,6 @@ def validate_all(raw_dir: Path, config: RegionConfig, progress: Progress | None 
     return results, sorted(issues, key=Issue.sort_key)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _demo_status(raw_dir: Path, results: list[SourceResult]) -> tuple[dict | None, list[Issue]]:
     """Demo data carries a marker; when present every output is labelled as demo, and files that
     differ from what the generator wrote are named, since they were changed by hand."""
@@ -80,8 +76,8 @@ def _demo_status(raw_dir: Path, results: list[SourceResult]) -> tuple[dict | Non
     if not marker.exists():
         return None, []
     try:
-        info = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        info = json.loads(read_regular_file(marker))
+    except ValueError as exc:  # not JSON, or not UTF-8
         raise InputError([Issue(DEMO_MARKER, f"demo-kenmerk is onleesbaar ({exc})")]) from exc
     listed = info.get("bestanden", {}) if isinstance(info, dict) else {}
     warnings = [
@@ -115,14 +111,14 @@ def _source_entry(result: SourceResult, output: Path) -> dict:
                 "grootte_bytes": file.table.size,
                 "sha256": file.table.sha256,
                 "rijen": file.rows,
-                "blad": file.table.sheet,
+                "bladen": list(file.table.sheets),
                 "kopregel": file.table.header_row,
                 "codering": file.table.encoding,
                 "scheidingsteken": file.table.delimiter,
             }
             for file in result.files
         ],
-        "uitvoer": {"bestand": output.name, "sha256": _sha256(output)},
+        "uitvoer": {"bestand": output.name, "sha256": sha256(output)},
     }
 
 

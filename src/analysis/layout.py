@@ -7,9 +7,17 @@ from __future__ import annotations
 # Raw folder: the demo generator writes this marker; ingest labels everything made from it.
 DEMO_MARKER = "DEMO.json"
 DEMO_LABEL = "DEMO — synthetische gegevens"
+# Raw folder: what ingest takes as a source (a name its contract recognises, with one of these
+# suffixes; .pdf and .xls only to refuse them with a message) and the files it never reads.
+RAW_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".pdf", ".xls"}
+RAW_IGNORED = {"readme.md", DEMO_MARKER.lower(), ".gitkeep"}
 
 # Processed folder: one Parquet file per source (named by its contract id), then these.
 MANIFEST = "manifest.json"  # written last by ingest: its presence says the sources are complete
+# Written last by build: the checksums of the results below and of the manifest.json of the
+# sources they come from, so a build killed between the two steps cannot pass old results off
+# as those of new sources.
+ANALYSIS_MANIFEST = "analyse.json"
 INDICATORS = "indicatoren.parquet"
 MODEL_RESULTS = "verdeelmodel_resultaten.parquet"
 MODEL_REGION = "verdeelmodel_regio.parquet"

@@ -1,14 +1,16 @@
 """Turn untyped cells (text from CSV, numbers and dates from XLSX) into typed values.
 
 Each parser maps one cell to a value, or to `INVALID` with the cell left for the error message.
-Parsers work per distinct value, so large files with repeated values stay fast.
+Parsers work per distinct value, so large files with repeated values stay fast. Numbers are read
+with one decimal mark per column of a file (`decimal_mark`), decided from all its values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -21,6 +23,9 @@ INVALID = object()
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d",
                  "%Y-%m-%d %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S")
 _MINUS = ("-", "−", "–")
+# C0 and C1 control characters, DEL included: never part of a code, name or number, and they
+# break the files and documents the monitor writes (a NUL ends a C string, a line break a row).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def is_blank(value: object) -> bool:
@@ -31,41 +36,100 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
-def parse_decimal(value: object, decimal: str) -> float | object:
-    """'1.234,5' (decimal ',') or '1,234.5' (decimal '.') → 1234.5; tolerant of the other style
-    when the reading is unambiguous, e.g. '612.45' in a decimal-comma file."""
-    if isinstance(value, bool):
-        return INVALID
-    if isinstance(value, int | float):
-        return float(value)
+def control_character(value: object) -> str | None:
+    """The first control character inside a text cell as 'U+0000', or None. Surrounding white
+    space (a trailing line break) is stripped from every cell anyway."""
+    found = _CONTROL.search(value.strip()) if isinstance(value, str) else None
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def visible(text: str) -> str:
+    """`text` with each control character written as <U+0000>, fit for a message."""
+    return _CONTROL.sub(lambda found: f"<U+{ord(found.group()):04X}>", text)
+
+
+def _number_text(value: object) -> tuple[bool, str] | None:
+    """Sign and digits-with-marks of a number written as text ('€ -1.234,5' → (True,
+    '1.234,5')); None when it is no number."""
     text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
     negative = text.startswith(_MINUS)
     if negative:
         text = text[1:]
-    if not text or not re.fullmatch(r"[\d.,]+", text) or not text[0].isdigit():
-        return INVALID
-    has_dot, has_comma = "." in text, "," in text
-    if has_dot and has_comma:
-        dec = "," if text.rfind(",") > text.rfind(".") else "."
-    elif has_dot or has_comma:
-        sep = "." if has_dot else ","
-        single_group_of_three = text.count(sep) == 1 and len(text.split(sep)[1]) == 3
-        # '1.234' is a thousands mark in a decimal-comma file; '612.45' can only be a decimal.
-        if text.count(sep) > 1 or (single_group_of_three and sep != decimal):
-            dec = "," if sep == "." else "."
-        else:
-            dec = sep
-    else:
-        dec = decimal
-    thousands = "." if dec == "," else ","
-    whole, _, fraction = text.partition(dec)
-    grouped = r"\d{1,3}(" + re.escape(thousands) + r"\d{3})+"
+    return (negative, text) if re.fullmatch(r"\d[\d.,]*", text) else None
+
+
+def _read_number(text: str, decimal: str) -> float | None:
+    """`text` (digits and marks) read with `decimal` as decimal mark and the other mark as
+    thousands separator, or None when it does not fit: '1.234,5' → 1234.5 with ','."""
+    thousands = "." if decimal == "," else ","
+    whole, _, fraction = text.partition(decimal)
+    grouped = r"[1-9]\d{0,2}(" + re.escape(thousands) + r"\d{3})+"
     if thousands in whole and not re.fullmatch(grouped, whole):
+        return None
+    if thousands in fraction or decimal in fraction:
+        return None
+    return float(whole.replace(thousands, "") + ("." + fraction if fraction else ""))
+
+
+def parse_decimal(value: object, decimal: str) -> float | object:
+    """A number with `decimal` as decimal mark and the other mark for thousands: '1.234,5'
+    (decimal ',') or '1,234.5' (decimal '.') → 1234.5. The mark is decided per column of a file
+    by `decimal_mark`, never per cell."""
+    if isinstance(value, bool):
         return INVALID
-    if thousands in fraction or dec in fraction:
+    if isinstance(value, int | float):
+        return float(value)
+    parts = _number_text(value)
+    if parts is None:
         return INVALID
-    number = float(whole.replace(thousands, "") + ("." + fraction if fraction else ""))
+    negative, text = parts
+    number = _read_number(text, decimal)
+    if number is None:
+        return INVALID
     return -number if negative else number
+
+
+@dataclass(frozen=True)
+class MixedMarks:
+    """Why no decimal mark fits a column, shown by two of its cells. `both_decimal`: `value` can
+    only be read with a decimal comma and `other` only with a decimal point. Otherwise `value` is
+    a cell like '1.000' (a thousand, or one) and `other` a cell that keeps that in doubt."""
+
+    value: str
+    other: str
+    both_decimal: bool
+
+
+def decimal_mark(values: Iterable[object], default: str) -> str | MixedMarks:
+    """The decimal mark of one column of one file, from all its (distinct) values.
+
+    A cell such as '612,45', '1.234.567' or '1.234,5' can only be read with one mark. A cell with
+    one mark followed by exactly three digits ('1.000') reads either way; it is taken as a
+    thousands separator, as exports write counts, so that mark cannot be the decimal mark. When
+    no mark fits every cell, the column is refused: guessing per cell would read '1.000' as 1 in
+    one row and 1000 in the next. `default` (the file's convention) only applies when no cell
+    has a mark at all."""
+    proven: dict[str, str] = {}  # decimal mark → a cell readable with that mark only
+    doubtful: dict[str, str] = {}  # mark → a cell like '1.000' that reads either way
+    for value in values:
+        parts = _number_text(value) if isinstance(value, str) else None
+        if parts is None or not re.search("[.,]", parts[1]):
+            continue
+        readable = [mark for mark in ".," if _read_number(parts[1], mark) is not None]
+        if len(readable) == 1:
+            proven.setdefault(readable[0], value)
+        elif readable:
+            doubtful.setdefault("." if "." in parts[1] else ",", value)
+    if len(proven) == 2:
+        return MixedMarks(proven[","], proven["."], both_decimal=True)
+    if proven:
+        mark, shown = next(iter(proven.items()))
+        return MixedMarks(doubtful[mark], shown, both_decimal=False) if mark in doubtful else mark
+    if len(doubtful) == 2:
+        return MixedMarks(doubtful["."], doubtful[","], both_decimal=False)
+    if doubtful:
+        return "," if "." in doubtful else "."
+    return default
 
 
 def parse_integer(value: object, decimal: str) -> int | object:
@@ -130,9 +194,12 @@ def parse_gemeente(value: object, decimal: str) -> object:
 
 
 def parse_herkomst(value: object, decimal: str) -> object:
+    """A gemeente, also one dissolved since 2015 (its own code: validation maps it to its
+    successor and keeps it), or a special origin."""
     text = parse_text(value, decimal)
-    special = _code_lookup("herkomst_bijzonder").get(codes.name_key(text))
-    return special or codes.gemeente_lookup().get(codes.name_key(text), text)
+    key = codes.name_key(text)
+    return (_code_lookup("herkomst_bijzonder").get(key) or codes.gemeente_lookup().get(key)
+            or _code_lookup("gemeente_herindelingen").get(key) or text)
 
 
 def parse_wijk(value: object, decimal: str) -> object:
@@ -145,7 +212,7 @@ def parse_wijk(value: object, decimal: str) -> object:
 def apply_parser(cells: pd.Series, parser: Callable[[object, str], object],
                  decimal: str) -> tuple[pd.Series, pd.Series]:
     """Parse every cell; returns the parsed values (None where blank or invalid) and a mask of
-    cells that were filled but could not be parsed.
+    cells that were filled but could not be parsed, or hold a control character.
 
     Blank test and parser run once per distinct value (equal values share the result of the
     first), and the results are spread back by position: a per-cell Python call costs seconds
@@ -159,7 +226,7 @@ def apply_parser(cells: pd.Series, parser: Callable[[object, str], object],
     for i, raw in enumerate(distinct):
         if is_blank(raw):
             continue
-        value = parser(raw, decimal)
+        value = INVALID if control_character(raw) else parser(raw, decimal)
         if value is INVALID:
             unreadable[i] = True
         else:

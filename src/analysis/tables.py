@@ -17,6 +17,7 @@ Cell markers:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -130,9 +131,20 @@ def _default_formatter(column: pd.Series) -> Formatter | None:
     return fmt_int if pd.api.types.is_integer_dtype(column) else fmt_decimal
 
 
-def _cell(text: str) -> str:
-    # A pipe would end the cell and a line break the row.
-    return text.replace("|", r"\|").replace("\n", " ")
+# Characters Pandoc Markdown reads as markup (emphasis, code, links, raw HTML and TeX, math,
+# citations, sub- and superscript, entities, a table's cell border); escaped they print as is.
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>#$@^~|&])")
+# At the start of a block (a bullet "- {name}") a name could open a list: 1. a) (i) - + or a
+# definition (:); its last character is escaped.
+_BLOCK_START = re.compile(r"^(\(?(?:\d+|[a-zA-Z]|[ivxlcdmIVXLCDM]+)[.)]|[-+:])(?=\s|$)")
+
+
+def md_text(text: str) -> str:
+    """Text from settings or data (a region, gemeente or file name) as Pandoc Markdown that
+    prints it as written in every format; the Typst and HTML writers escape it from there.
+    Ordinary names come back unchanged (’s-Gravenhage, Leidschendam-Voorburg)."""
+    text = _MARKUP.sub(r"\\\1", " ".join(text.splitlines()))  # a line break could end a block
+    return _BLOCK_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
 
 
 def markdown_table(
@@ -157,7 +169,7 @@ def markdown_table(
     unknown = sorted((set(formats) | set(align)) - set(df.columns))
     if unknown:
         raise KeyError(f"kolommen niet in de tabel: {unknown}")
-    header = [_cell(str(name)) for name in df.columns]
+    header = [md_text(str(name)) for name in df.columns]
     columns, aligns = [], []
     for name in df.columns:
         formatter = (_formatter(formats[name]) if name in formats
@@ -167,14 +179,14 @@ def markdown_table(
         if suppressed is not None and name in suppressed:
             hidden = suppressed[name].reindex(df.index, fill_value=False).to_numpy(dtype=bool)
             cells = [SUPPRESSED if hide else cell for cell, hide in zip(cells, hidden, strict=True)]
-        columns.append([_cell(c) for c in cells])
+        columns.append([md_text(c) for c in cells])
         aligns.append(align.get(name, "left" if formatter is None else "right"))
     widths = [max(3, len(h), *(len(c) for c in col)) for h, col in zip(header, columns,
                                                                        strict=True)]
     lines = [_row(header, widths, aligns), _rule(widths, aligns)]
     lines += [_row(list(cells), widths, aligns) for cells in zip(*columns, strict=True)]
     if caption:
-        lines += ["", f": {caption}"]
+        lines += ["", f": {md_text(caption)}"]
     return "\n".join(lines) + "\n"
 
 

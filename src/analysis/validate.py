@@ -16,7 +16,13 @@ import pandera.pandas as pa
 
 from analysis import codes, parsing
 from analysis.config import RegionConfig
-from analysis.contracts import CONTRACTS, PERSONAL_DATA_TOKENS, Column, Contract
+from analysis.contracts import (
+    CONTRACTS,
+    ORIGINAL_SUFFIX,
+    PERSONAL_DATA_TOKENS,
+    Column,
+    Contract,
+)
 from analysis.issues import InputError, Issue
 from analysis.readers import RawTable, known_headers, normalise_header, read_table
 
@@ -30,6 +36,9 @@ _PARSERS: dict[str, Callable[[object, str], object]] = {
     "herkomst": parsing.parse_herkomst,
     "wijkcode": parsing.parse_wijk,
 }
+_DUPLICATES_SHOWN = 3  # rows named per duplicated key; the others are counted
+_DUPLICATE_KEYS_SHOWN = 100  # duplicated keys reported one by one; the others are counted
+_NUMBERS = ("geheel getal", "decimaal getal", "jaar")  # kinds read with a decimal mark
 _EXPECTED_FORMAT = {
     "tekst": "tekst",
     "geheel getal": "een geheel getal, zoals 1234 of 1.234",
@@ -115,9 +124,10 @@ def _expected_text(column: Column, config: RegionConfig) -> str:
     if column.kind == "code":
         return "een van " + ", ".join(codes.codes(column.codelist))
     if column.kind == "gemeente in regio":
-        return f"een CBS-gemeentecode of gemeentenaam uit regio {config.naam}"
+        return f"een CBS-gemeentecode als GM0518 of een gemeentenaam uit regio {config.naam}"
     if column.kind == "herkomst":
-        return "een CBS-gemeentecode of gemeentenaam, 'buitenland' of 'onbekend'"
+        return ("een CBS-gemeentecode als GM0518 of een gemeentenaam (ook van een sinds 2015 "
+                "opgeheven gemeente), 'buitenland' of 'onbekend'")
     return _EXPECTED_FORMAT[column.kind]
 
 
@@ -137,7 +147,7 @@ def _checks(column: Column, config: RegionConfig) -> list[pa.Check]:
     if column.kind in ("gemeente in regio", "herkomst"):
         known = set(codes.codes("gemeenten"))
         if column.kind == "herkomst":
-            known |= set(codes.codes("herkomst_bijzonder"))
+            known |= set(codes.codes("herkomst_bijzonder")) | set(codes.successors())
         checks.append(pa.Check.isin(sorted(known), error="onbekende gemeente|"
                                     + _expected_text(column, config)))
     if column.kind == "gemeente in regio":
@@ -167,22 +177,60 @@ def _schema(contract: Contract, config: RegionConfig, absent: set[str]) -> pa.Da
     )
 
 
+def _mixed_marks_issue(table: RawTable, cells: pd.Series, header: str,
+                       mixed: parsing.MixedMarks) -> Issue:
+    """One issue for a number column whose decimal mark the file leaves open, at the first row
+    of `mixed.value`, naming the first row of `mixed.other` as well."""
+    def position(value: str) -> int:
+        return int(cells.eq(value).to_numpy().argmax())
+
+    def place(value: str) -> str:
+        row, sheet = table.row_numbers[position(value)], table.row_sheets[position(value)]
+        return f"blad '{sheet}', rij {row}" if sheet else f"regel {row}"
+
+    other = f"'{mixed.other}' op {place(mixed.other)}"
+    if mixed.both_decimal:
+        message = f"de kolom gebruikt zowel de komma als de punt als decimaalteken (ook {other})"
+    else:
+        message = ("de waarde kan een duizendtal of een decimaal getal zijn, en de kolom maakt "
+                   f"niet duidelijk welk (zie ook {other})")
+    return Issue(table.name, message, row=table.row_numbers[position(mixed.value)],
+                 column=header, value=mixed.value,
+                 sheet=table.row_sheets[position(mixed.value)],
+                 expected="in de hele kolom één schrijfwijze: 1.234,5 of "
+                                             "1234,5 (decimale komma), 1,234.5 of 1234.5 "
+                                             "(decimale punt)")
+
+
 def _typed_frame(table: RawTable, contract: Contract, positions: dict[str, int],
                  config: RegionConfig) -> tuple[pd.DataFrame, list[Issue]]:
-    """Parse every contract column; absent optional columns become empty."""
+    """Parse every contract column; absent optional columns, and number columns whose decimal
+    mark is in doubt (one issue), become empty."""
     issues: list[Issue] = []
     typed = {}
+    empty = pd.Series([None] * len(table.cells), dtype=object)
     for column in contract.columns:
         if column.name not in positions:
-            typed[column.name] = pd.Series([None] * len(table.cells), dtype=object)
+            typed[column.name] = empty
             continue
         cells = table.cells[positions[column.name]]
-        values, failing = parsing.apply_parser(cells, _parser_for(column), table.decimal)
         header = table.headers[positions[column.name]]
+        decimal = table.decimal
+        if column.kind in _NUMBERS:
+            decimal = parsing.decimal_mark(cells.unique(), table.decimal)
+            if isinstance(decimal, parsing.MixedMarks):
+                issues.append(_mixed_marks_issue(table, cells, header, decimal))
+                typed[column.name] = empty
+                continue
+        values, failing = parsing.apply_parser(cells, _parser_for(column), decimal)
         for index in failing.index[failing]:
-            issues.append(Issue(table.name, "waarde kan niet worden gelezen",
-                                row=table.row_numbers[index], column=header,
-                                value=str(cells[index]), sheet=table.sheet,
+            control = parsing.control_character(cells[index])
+            message = ("waarde kan niet worden gelezen" if control is None else
+                       f"de waarde bevat een onzichtbaar stuurteken ({control}), zoals een "
+                       "regelovergang of NUL-teken")
+            issues.append(Issue(table.name, message, row=table.row_numbers[index],
+                                column=header, value=parsing.visible(str(cells[index])),
+                                sheet=table.row_sheets[index],
                                 expected=_expected_text(column, config)))
         typed[column.name] = values
     return pd.DataFrame(typed), issues
@@ -196,13 +244,21 @@ class _Located:
     origin: pd.DataFrame  # per row: file, sheet, row
     headers: dict[tuple[str, str], str]  # (file, canonical column) → header as written
 
+    def place(self, index: int) -> str:
+        """'file row' (or 'file, blad S, row') of a row, to name it inside another row's
+        message."""
+        sheet = self.origin.at[index, "sheet"]
+        where = f", blad '{sheet}'," if sheet else ""
+        return f"{self.origin.at[index, 'file']}{where} {self.origin.at[index, 'row']}"
+
     def issue(self, index: int, column: str | None, message: str, value=None,
               expected: str | None = None) -> Issue:
-        where = self.origin.loc[index]
-        header = None if column is None else self.headers.get((where["file"], column), column)
-        return Issue(where["file"], message, row=int(where["row"]), column=header,
+        # Cell by cell (`at`), not the row (`loc`): a file can hold a million failing rows.
+        file = self.origin.at[index, "file"]
+        header = None if column is None else self.headers.get((file, column), column)
+        return Issue(file, message, row=int(self.origin.at[index, "row"]), column=header,
                      value=None if value is None else str(value), expected=expected,
-                     sheet=where["sheet"])
+                     sheet=self.origin.at[index, "sheet"])
 
 
 def _schema_issues(located: _Located, raw: pd.DataFrame, schema: pa.DataFrameSchema
@@ -228,19 +284,33 @@ def _schema_issues(located: _Located, raw: pd.DataFrame, schema: pa.DataFrameSch
 
 
 def _duplicate_issues(located: _Located, contract: Contract) -> list[Issue]:
-    frame = located.frame
+    """Per duplicated key its first few rows, each naming the others and counting the rest; after
+    the first hundred keys one issue counts the remaining keys. Linear in the rows: 10.000
+    copies of one row give three issues, not 10.000 messages naming 10.000 places each."""
     key = list(contract.key)
-    duplicated = frame[frame.duplicated(key, keep=False)]
+    keys = located.frame[key]
+    # A key with an empty part is already reported as missing; as a duplicate it is noise.
+    keys = keys[keys.notna().all(axis=1)]
+    repeated = keys[keys.duplicated(keep=False)]
+    groups = list(repeated.groupby(key, sort=False).indices.values())
+    expected = f"elke combinatie van {', '.join(key)} één keer"
     issues = []
-    for _, group in duplicated.groupby(key, sort=False, dropna=False):
-        places = [f"{located.origin.at[i, 'file']} {located.origin.at[i, 'row']}"
-                  for i in group.index]
-        values = ", ".join(f"{k}={group.iloc[0][k]}" for k in key)
-        for index in group.index:
-            others = [p for i, p in zip(group.index, places, strict=True) if i != index]
-            issues.append(located.issue(
-                index, key[0], f"dubbele sleutel ({values}); ook op {', '.join(others)}",
-                expected=f"elke combinatie van {', '.join(key)} één keer"))
+    for positions in groups[:_DUPLICATE_KEYS_SHOWN]:
+        shown = repeated.index[positions[:_DUPLICATES_SHOWN]]
+        values = ", ".join(f"{k}={repeated.at[shown[0], k]}" for k in key)
+        rest = len(positions) - len(shown)
+        more = f" en nog {rest} andere rijen (samen {len(positions)} keer)" if rest else ""
+        for index in shown:
+            others = ", ".join(located.place(i) for i in shown if i != index)
+            issues.append(located.issue(index, key[0], f"dubbele sleutel ({values}); ook op "
+                                                       f"{others}{more}", expected=expected))
+    hidden = groups[_DUPLICATE_KEYS_SHOWN:]
+    if hidden:
+        rows = sum(len(positions) for positions in hidden)
+        issues.append(located.issue(repeated.index[hidden[0][0]], key[0],
+                                    f"dubbele sleutel: nog {len(hidden)} andere sleutels komen "
+                                    f"meer dan eens voor ({rows} rijen), niet elk apart gemeld",
+                                    expected=expected))
     return issues
 
 
@@ -283,8 +353,14 @@ def _final_dtypes(frame: pd.DataFrame, contract: Contract, config: RegionConfig)
         elif column.kind == "gemeente in regio":
             out[column.name] = pd.Categorical(values, categories=list(config.gemeenten))
         elif column.kind == "herkomst":
-            categories = [*codes.codes("gemeenten"), *codes.codes("herkomst_bijzonder")]
-            out[column.name] = pd.Categorical(values, categories=categories)
+            # A gemeente dissolved since 2015 counts as its successor (inside or outside the
+            # region as that one is); the code as delivered is kept next to it.
+            special = codes.codes("herkomst_bijzonder")
+            current = values.map(codes.successors()).fillna(values)
+            out[column.name] = pd.Categorical(current, categories=[*codes.codes("gemeenten"),
+                                                                   *special])
+            out[column.name + ORIGINAL_SUFFIX] = pd.Categorical(
+                values, categories=[*codes.codes("gemeenten"), *codes.successors(), *special])
         elif column.kind == "wijkcode":
             out[column.name] = pd.Categorical(values, categories=sorted(values.dropna().unique()))
         elif column.kind == "tekst":
@@ -326,7 +402,7 @@ def validate_source(contract: Contract, paths: Sequence[Path], config: RegionCon
         raw = pd.DataFrame({name: table.cells[position] for name, position in positions.items()})
         frames.append(frame)
         raws.append(raw.reindex(columns=[c.name for c in contract.columns]))
-        origins.append(pd.DataFrame({"file": table.name, "sheet": table.sheet,
+        origins.append(pd.DataFrame({"file": table.name, "sheet": list(table.row_sheets),
                                      "row": list(table.row_numbers)}, dtype=object))
         headers.update({(table.name, name): table.headers[position]
                         for name, position in positions.items()})

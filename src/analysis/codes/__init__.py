@@ -21,6 +21,7 @@ CODE_LISTS = (
     "leeftijdsklassen",
     "tenzij_redenen",
     "herkomst_bijzonder",
+    "gemeente_herindelingen",
     "eenheden",
 )
 # The doelgroep code of households outside every aandachtsgroep; all other codes are one.
@@ -29,11 +30,12 @@ NO_GROUP = "geen"
 
 @cache
 def load(name: str) -> tuple[dict[str, str], ...]:
-    """Rows of code list `name` as dicts, in file order."""
+    """Rows of code list `name` as dicts, in file order; lines starting with '#' (the source of
+    the list) are skipped."""
     if name not in CODE_LISTS:
         raise KeyError(f"onbekende codelijst: {name!r}")
     text = resources.files(__package__).joinpath(f"{name}.csv").read_text(encoding="utf-8")
-    return tuple(csv.DictReader(text.splitlines()))
+    return tuple(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
 
 
 def codes(name: str) -> tuple[str, ...]:
@@ -78,13 +80,18 @@ def name_key(text: str) -> str:
 
 @cache
 def gemeente_lookup() -> dict[str, str]:
-    """Every accepted spelling of a gemeente (code, digits, official name, alias) → CBS code."""
+    """Every accepted spelling of a gemeente (code, official name, alias) → CBS code. A bare
+    number ('518', '14') is no spelling: it may as well be a count in the wrong column."""
     lookup: dict[str, str] = {}
     for row in load("gemeenten"):
-        code = row["code"]
-        digits = code[2:]
-        for key in (code, digits, str(int(digits)), row["naam"]):
-            lookup[name_key(key)] = code
+        for key in (row["code"], row["naam"]):
+            lookup[name_key(key)] = row["code"]
     for row in load("gemeente_aliassen"):
         lookup[name_key(row["alias"])] = row["code"]
     return lookup
+
+
+@cache
+def successors() -> dict[str, str]:
+    """CBS code of a gemeente dissolved since 2015 → the code of the gemeente it lies in now."""
+    return {row["code"]: row["opvolger"] for row in load("gemeente_herindelingen")}

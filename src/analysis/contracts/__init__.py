@@ -1,7 +1,7 @@
 """Data contracts, one module per source; `CONTRACTS` lists them in processing order."""
 
 from analysis.contracts import cbs, ppm, verhuringen, voorraad
-from analysis.contracts.base import Column, Contract, RowRule
+from analysis.contracts.base import ORIGINAL_SUFFIX, Column, Contract, RowRule
 
 CONTRACTS: tuple[Contract, ...] = (
     verhuringen.CONTRACT,
@@ -26,4 +26,5 @@ def by_id(contract_id: str) -> Contract:
     raise KeyError(f"onbekende bron: {contract_id!r}")
 
 
-__all__ = ["CONTRACTS", "PERSONAL_DATA_TOKENS", "Column", "Contract", "RowRule", "by_id"]
+__all__ = ["CONTRACTS", "ORIGINAL_SUFFIX", "PERSONAL_DATA_TOKENS", "Column", "Contract", "RowRule",
+           "by_id"]

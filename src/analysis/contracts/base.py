@@ -16,9 +16,12 @@ ColumnKind = Literal[
     "jaar",  # four-digit year
     "code",  # a code from a code list
     "gemeente in regio",  # CBS gemeentecode of one of the region's gemeenten (code or name)
-    "herkomst",  # any Dutch gemeente (code or name) or a special origin code
+    "herkomst",  # any Dutch gemeente (code or name; also dissolved since 2015) or special origin
     "wijkcode",  # CBS wijkcode WKggggww
 ]
+# In processed data a dissolved gemeente of a herkomst column is its successor; the code as
+# delivered is kept next to it, in a column named after it with this suffix.
+ORIGINAL_SUFFIX = "_oorspronkelijk"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,6 @@ class Contract:
     description: str
     grain: str
     file_patterns: tuple[str, ...]  # lower-case glob patterns on the file name (without folder)
-    sheet_names: tuple[str, ...]  # preferred XLSX sheet names; otherwise the first sheet
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     period_column: str

@@ -21,7 +21,6 @@ CONTRACT = Contract(
     ),
     grain="één rij per gemeente per jaar",
     file_patterns=("cbs*", "kerncijfers*"),
-    sheet_names=("kerncijfers", "cbs", "data"),
     columns=(
         Column("gemeente", "gemeente in regio", "Gemeente (CBS-code of officiële naam).",
                aliases=("gemeente_code", "gemeentecode", "regio", "regios", "cbs_gemeentecode")),

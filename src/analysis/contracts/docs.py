@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis import codes
-from analysis.contracts import CONTRACTS, PERSONAL_DATA_TOKENS
+from analysis.contracts import CONTRACTS, ORIGINAL_SUFFIX, PERSONAL_DATA_TOKENS
 from analysis.contracts.base import Column, Contract
 
 INTRO = """# Datacontracten
@@ -14,16 +14,26 @@ Elke bron heeft een contract: kolommen, typen, eenheden, toegestane codes en bet
 validate` en `woonzorg ingest` dwingen het af. Algemene regels voor alle bronnen:
 
 - **Bestanden**: CSV met `;`, `,` of tab als scheidingsteken, in UTF-8 (met of zonder BOM),
-  UTF-16 of Windows-1252; of XLSX (het blad met de naam van de bron, anders het eerste blad).
-  Titelregels boven de kopregel mogen; de kopregel wordt gezocht in de eerste 30 regels.
+  UTF-16 of Windows-1252; of XLSX. Van een werkmap wordt elk blad met de kopregel van de bron
+  gelezen, in volgorde, als één tabel (bijvoorbeeld één blad per periode); zulke bladen hebben
+  dezelfde kolommen, anders wordt het bestand geweigerd. Een blad zonder die kopregel
+  (toelichting) wordt overgeslagen, met een waarschuwing als er iets op staat. Formules zonder
+  berekende waarde en samengevoegde cellen in de tabel worden geweigerd. Alleen gewone bestanden
+  tot 1 GB worden gelezen. Titelregels boven de kopregel mogen; de kopregel wordt gezocht in de
+  eerste 30 regels.
 - **Kolomnamen**: hoofdletters, spaties, leestekens en accenten tellen niet (`Datum verhuring` =
   `datum_verhuring`); de genoemde varianten worden ook herkend. Volgorde is vrij.
 - **Getallen**: decimale komma of punt en scheidingstekens voor duizendtallen (`1.234,5` of
-  `1,234.5`); in een bestand met `;` of tab geldt de komma als decimaalteken bij twijfel.
+  `1,234.5`). Het decimaalteken wordt per kolom van een bestand vastgesteld uit alle waarden,
+  nooit per cel: `1.000` is duizend als elke punt in de kolom drie cijfers achter zich heeft en
+  geen waarde de punt als decimaalteken gebruikt. Kan de kolom beide kanten op (`1.000` naast
+  `612.45`, of `1.000` naast `2,500`), dan is dat een *fout*, met een voorbeeld uit de kolom.
 - **Datums**: `dd-mm-jjjj`, `dd/mm/jjjj`, `jjjj-mm-dd` of een Excel-datum.
 - **Codes**: de code of de Nederlandse omschrijving uit de codelijst, ongeacht hoofdletters.
-  Gemeenten als CBS-code (`GM0518`, ook `0518` of `518`), officiële naam of bekende variant
-  (`Den Haag`); koppelen gebeurt altijd op code.
+  Gemeenten als volledige CBS-code (`GM0518`), officiële naam of bekende variant (`Den Haag`);
+  een los getal (`518`, `14`) is geen gemeente. Koppelen gebeurt altijd op code.
+- **Tekens**: een cel met een stuurteken (NUL-teken, regelovergang, tab binnen de waarde) is een
+  *fout*.
 - **Onbekende kolommen** geven een *waarschuwing* en worden niet meegenomen naar de verwerkte
   data. Zo blijft een export met extra kolommen bruikbaar, terwijl de gebruiker ziet wat er
   wordt genegeerd.
@@ -55,7 +65,7 @@ def _column_row(column: Column) -> str:
     if column.kind == "gemeente in regio":
         rules.append("gemeente uit de regio-instellingen")
     if column.kind == "herkomst":
-        rules.append("codelijsten `gemeenten` en `herkomst_bijzonder`")
+        rules.append("codelijsten `gemeenten`, `gemeente_herindelingen` en `herkomst_bijzonder`")
     if column.minimum is not None:
         rules.append(f"≥ {column.minimum:g}")
     if column.maximum is not None:
@@ -85,6 +95,12 @@ def _contract_section(contract: Contract) -> list[str]:
                      "monitorperiode.")
     for rule in contract.rules:
         lines.append(f"- **Regel**: fout als `{rule.column}` — {rule.message}.")
+    for column in contract.columns:
+        if column.kind == "herkomst":
+            lines.append(f"- **Herindeling**: een in `{column.name}` genoemde gemeente die sinds "
+                         "2015 is opgeheven telt als haar opvolger (codelijst "
+                         "`gemeente_herindelingen`); de geleverde code staat in "
+                         f"`{column.name}{ORIGINAL_SUFFIX}`.")
     lines += ["", "| kolom | type | eenheid | aanwezig | controle | betekenis | varianten |",
               "|---|---|---|---|---|---|---|"]
     lines += [_column_row(column) for column in contract.columns]
@@ -104,6 +120,16 @@ def _codelist_section(name: str) -> list[str]:
     return [*lines, ""]
 
 
+def _mergers_section() -> list[str]:
+    """The dissolved gemeenten with the name of their successor."""
+    current = codes.labels("gemeenten")
+    lines = ["### `gemeente_herindelingen`", "",
+             "| code | naam | opvolger | opgeheven op | toelichting |", "|---|---|---|---|---|"]
+    lines += [f"| `{r['code']}` | {r['naam']} | `{r['opvolger']}` {current[r['opvolger']]} | "
+              f"{r['datum']} | {r['toelichting']} |" for r in codes.load("gemeente_herindelingen")]
+    return [*lines, ""]
+
+
 def render_markdown() -> str:
     tokens = ", ".join(f"`{t}`" for t in sorted(PERSONAL_DATA_TOKENS))
     lines = [INTRO.replace("{tokens}", tokens)]
@@ -114,9 +140,13 @@ def render_markdown() -> str:
               "validatie, de demogenerator en de rapporten. De lijst `gemeenten` bevat alle "
               f"{len(codes.load('gemeenten'))} gemeenten van 2025 (CBS-code en officiële naam) "
               "en staat hier niet uitgeschreven; `gemeente_aliassen` geeft toegestane "
-              "varianten van namen.", ""]
+              "varianten van namen. `gemeente_herindelingen` noemt de gemeenten die sinds 2015 "
+              "zijn opgeheven, met hun opvolger (bron: CBS, gemeentelijke indeling per jaar; de "
+              "bron staat ook bovenin het CSV-bestand).", ""]
     for name in codes.CODE_LISTS:
-        if name not in ("gemeenten", "gemeente_aliassen"):
+        if name == "gemeente_herindelingen":
+            lines += _mergers_section()
+        elif name not in ("gemeenten", "gemeente_aliassen"):
             lines += _codelist_section(name)
     return "\n".join(lines).rstrip() + "\n"
 

@@ -22,7 +22,6 @@ CONTRACT = Contract(
     ),
     grain="één rij per gemeente × doelgroep × jaar × fase",
     file_patterns=("ppm*", "woonopgave*"),
-    sheet_names=("ppm", "woonopgave", "data"),
     columns=(
         Column("gemeente", "gemeente in regio", "Gemeente (CBS-code of officiële naam).",
                aliases=("gemeente_code", "gemeentecode", "cbs_gemeentecode")),

@@ -36,7 +36,6 @@ CONTRACT = Contract(
     ),
     grain="één rij per verhuring",
     file_patterns=("svh_verhuringen*", "verhuringen*"),
-    sheet_names=("verhuringen", "verhuring", "data"),
     columns=(
         Column("verhuring_id", "tekst", "Unieke, niet-herleidbare sleutel van de verhuring.",
                aliases=("id", "verhuringnummer", "verhuring_nummer", "mutatie_id")),

@@ -21,7 +21,6 @@ CONTRACT = Contract(
     ),
     grain="één rij per gemeente per jaar",
     file_patterns=("svh_voorraad*", "voorraad*"),
-    sheet_names=("voorraad", "voorraad en mutaties", "data"),
     columns=(
         Column("gemeente", "gemeente in regio", "Gemeente (CBS-code of officiële naam).",
                aliases=("gemeente_code", "gemeentecode", "cbs_gemeentecode")),

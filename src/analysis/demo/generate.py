@@ -18,6 +18,7 @@ from analysis.demo.writers import (
     CBS_FILE,
     PPM_FILE,
     VOORRAAD_FILE,
+    real_exports,
     verhuringen_file,
     write_cbs,
     write_marker,
@@ -47,6 +48,7 @@ def generate_demo(
     seed: int = DEFAULT_SEED,
     verhuringen_per_jaar: int | None = None,
     progress: Callable[[str], None] | None = None,
+    overwrite: bool = False,
 ) -> DemoResult:
     """Write the demo raw files into `out_dir` and a DEMO.json marker with their checksums.
 
@@ -54,11 +56,18 @@ def generate_demo(
     and without any the optional wijk_code column stays empty (said in `notes`).
     `verhuringen_per_jaar` scales the region to about that many lettings a year for the region
     as a whole (see `region_scale`); None keeps the calibrated Haaglanden volume (≈ 8,800).
+    A folder with real exports (`real_exports`) is refused unless `overwrite`: the demo would
+    replace those of the same name, and its marker would label the rest as demo.
     """
     config = config or load_config()
+    out_dir = Path(out_dir)
+    real = [] if overwrite else real_exports(out_dir)
+    if real:
+        raise DemoError(f"{out_dir} bevat echte exports ({', '.join(real)}): de demo zou ze "
+                        "overschrijven of als DEMO markeren. Kies een andere map met --out, of "
+                        "geef --overschrijf als dat echt de bedoeling is")
     _check_calibrated(config)
     scale = region_scale(config, verhuringen_per_jaar)
-    out_dir = Path(out_dir)
     result = DemoResult()
     report = progress or (lambda _message: None)
     wijk_file = wijken if wijken is not None else find_wijk_file(out_dir)

@@ -25,7 +25,8 @@ from analysis import codes
 from analysis.config import RegionConfig
 from analysis.contracts import verhuringen
 from analysis.demo.rows import Row
-from analysis.layout import DEMO_LABEL
+from analysis.layout import DEMO_LABEL, DEMO_MARKER, RAW_IGNORED, RAW_SUFFIXES
+from analysis.validate import contract_for_file
 
 GENERATOR = "analysis.demo"  # in the marker and the XLSX metadata, whichever module writes
 GENERATOR_VERSION = "1.0"  # raise when calibration or layout changes: the output changes with it
@@ -153,3 +154,22 @@ def write_marker(path: Path, seed: int, files: Sequence[Path], wijk_file: Path |
         marker["verhuringen_per_jaar"] = verhuringen_per_jaar
     text = json.dumps(marker, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     path.write_bytes(text.encode("utf-8"))
+
+
+def real_exports(out_dir: Path) -> list[str]:
+    """The files in `out_dir` that ingest would take as a source (see `ingest.discover`) and
+    that no earlier demo wrote as they are now: its marker lists each file's checksum, so a
+    demo file that was replaced or edited by hand counts as real too."""
+    if not out_dir.is_dir():
+        return []
+    try:
+        marker = json.loads((out_dir / DEMO_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # no marker or an unreadable one: no file is from a demo
+        marker = {}
+    listed = marker.get("bestanden") if isinstance(marker, dict) else None
+    written = listed if isinstance(listed, dict) else {}
+    return [path.name for path in sorted(out_dir.iterdir())
+            if path.is_file() and not path.name.startswith(".")
+            and path.name.lower() not in RAW_IGNORED and path.suffix.lower() in RAW_SUFFIXES
+            and contract_for_file(path) is not None
+            and written.get(path.name) != hashlib.sha256(path.read_bytes()).hexdigest()]

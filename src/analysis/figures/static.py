@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 from choreographer.browsers.chromium import Chromium
 
 from analysis.figures.style import HEIGHT, WIDTH
+from analysis.storage import write_files
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 NO_NETWORK_PROXY = "127.0.0.1:9"  # the discard port: nothing listens, connections fail at once
@@ -108,20 +109,38 @@ def write_images(items: Sequence[tuple[go.Figure, Path]], *, scale: float = 2) -
     """Write many figures in one request; the format follows each path's suffix (.svg, .png).
 
     One request queues all images at once, so with more than one tab (see `start`) they render
-    in parallel. `scale` applies to PNG. Folders are created; an image that fails is not left
-    half-written, and the first error is raised.
+    in parallel. `scale` applies to PNG. Folders are created; the images are written under
+    temporary names and renamed when all are done (Kaleido first creates an empty file), so an
+    image under its own name is always complete; the first error is raised.
     """
-    specs = [_spec(fig, Path(path), scale) for fig, path in items]
-    if specs:
+    for _, path in items:
+        if Path(path).suffix.lower() not in FORMATS:
+            raise ValueError(f"{path}: kies .svg of .png")
+    if not items:
+        return []
+
+    def write(partials: list[Path]) -> None:
         start()
-        kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
-    return [spec["path"] for spec in specs]
+        figures = [fig for fig, _ in items]
+        kaleido.write_fig_from_object_sync(
+            [_spec(fig, partial, scale) for fig, partial in zip(figures, partials, strict=True)],
+            cancel_on_error=True)
+
+    return write_files([Path(path) for _, path in items], write)
+
+
+def complete(path: Path) -> bool:
+    """Whether `path` is a whole image: there, not empty, and ending as its format ends (an
+    image from before writes were atomic may have been cut off)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    ends = {".svg": b"</svg>", ".png": b"IEND\xaeB`\x82"}.get(path.suffix.lower(), b"")
+    return bool(data) and data.rstrip().endswith(ends)
 
 
 def _spec(fig: go.Figure, path: Path, scale: float) -> dict:
-    if path.suffix.lower() not in FORMATS:
-        raise ValueError(f"{path}: kies .svg of .png")
-    path.parent.mkdir(parents=True, exist_ok=True)
     fmt = FORMATS[path.suffix.lower()]
     opts = {"format": fmt, "width": fig.layout.width or WIDTH,
             "height": fig.layout.height or HEIGHT, "scale": scale if fmt == "png" else 1}

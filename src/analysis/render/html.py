@@ -3,12 +3,13 @@ opens from a mail attachment or a file share without any network."""
 
 from __future__ import annotations
 
+import html as markup
 from functools import cache
 from importlib import resources as package_files
 from pathlib import Path
 
 from analysis.render.meta import DocumentMeta
-from analysis.render.pandoc import convert, own_template, write_atomic
+from analysis.render.pandoc import convert, own_template, typeset, write_atomic
 
 PLOTLY_MARKER = "<!-- woonzorg:plotly -->"  # in templates/woonzorg.html, inside <head>
 PLOTLY_DIV = 'class="plotly-graph-div"'     # what Plotly's to_html writes for each figure
@@ -19,8 +20,12 @@ def render_html(markdown: str, resources: Path, meta: DocumentMeta, out: Path) -
 
     Interactive Plotly figures arrive as raw HTML without plotly.js; it is embedded once,
     from the installed plotly package, only when the document has such a figure."""
+    # Pandoc escapes metadata as HTML text, quotes left as they are; in an attribute the
+    # organisation (which names the region) goes in as a variable escaped here.
+    organisation = markup.escape(typeset(meta.organisation))
     args = ["--to", "html5", "--standalone", "--embed-resources", "--number-sections",
-            "--wrap=none", *own_template("woonzorg.html", meta)]
+            "--wrap=none", *own_template("woonzorg.html", meta),
+            "--variable", f"organisation-attribute={organisation}"]
     if meta.toc:
         args += ["--toc", "--toc-depth=2"]
     html = convert(markdown, resources, meta, out, args).decode("utf-8")

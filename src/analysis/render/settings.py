@@ -3,6 +3,7 @@ so the project stays Quarto-compatible without needing the Quarto binary)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,10 @@ import yaml
 from analysis.config import ConfigError
 
 QUARTO_FILE = "_quarto.yml"
+# Both go into the templates as they are, in a Typst string and an HTML attribute: a language
+# tag (nl, nl-BE) and a paper name (a4, us-letter) need no escaping, anything else is refused.
+LANGUAGE_TAG = (re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*"), "een taalcode zoals nl of nl-BE")
+PAPER_NAME = (re.compile(r"[a-z0-9-]+"), "een papierformaat zoals a4 of us-letter")
 
 
 @dataclass(frozen=True)
@@ -39,17 +44,20 @@ def document_settings(project_root: Path) -> DocumentSettings:
     """Read and check `_quarto.yml` in `project_root`; errors name the file and the key."""
     path, raw = read_quarto(project_root)
 
-    def text(*keys: str) -> str:
+    def text(*keys: str, form: tuple[re.Pattern[str], str] | None = None) -> str:
         value: object = raw
         for key in keys:
             value = value.get(key) if isinstance(value, dict) else None
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{path}: instelling '{'.'.join(keys)}' ontbreekt of is geen tekst")
+        if form is not None and not form[0].fullmatch(value.strip()):
+            raise ConfigError(f"{path}: instelling '{'.'.join(keys)}': verwacht {form[1]}, "
+                              f"gevonden '{value.strip()}'")
         return value.strip()
 
     return DocumentSettings(
         title=text("project", "title"),
-        lang=text("lang"),
-        papersize=text("format", "typst", "papersize"),
+        lang=text("lang", form=LANGUAGE_TAG),
+        papersize=text("format", "typst", "papersize", form=PAPER_NAME),
         output_dir=(Path(project_root) / text("project", "output-dir")).resolve(),
     )

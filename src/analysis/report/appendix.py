@@ -11,7 +11,7 @@ from analysis.model.config import BASES, CAPACITY_BASES, CAPACITY_ROUNDING, ROUN
 from analysis.protection import rule_text
 from analysis.report.data import ReportData
 from analysis.report.shared import MODEL_READING, names
-from analysis.tables import fmt_number, fmt_percent
+from analysis.tables import fmt_number, fmt_percent, md_text
 
 
 def glossary(indicators: list[str] | None = None) -> str:
@@ -97,4 +97,5 @@ def method_text(data: ReportData) -> str:
 def trace_lines(data: ReportData, jaar: int | None = None) -> list[str]:
     trace = data.model.trace
     jaar = jaar or data.region.jaar_tot_en_met
-    return trace.loc[trace["jaar"] == jaar, "tekst"].tolist()
+    # Plain sentences with the gemeenten's names, shown as bullets of Markdown.
+    return [md_text(line) for line in trace.loc[trace["jaar"] == jaar, "tekst"]]

@@ -7,6 +7,7 @@ protection step let through: a hidden figure is empty (NaN) and its row's status
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,10 @@ import pandas as pd
 from analysis import codes
 from analysis.config import RegionConfig, load_config
 from analysis.indicators.table import period_label
+from analysis.issues import InputError, Issue
 from analysis.layout import (
+    ANALYSIS_MANIFEST,
+    MANIFEST,
     MAP_GEMEENTEN,
     MAP_WIJKEN,
     MODEL_SETTINGS,
@@ -29,6 +33,7 @@ from analysis.layout import (
 from analysis.model.config import VerdeelmodelConfig, load_verdeelmodel_config
 from analysis.model.run import ModelRun
 from analysis.processed import load_manifest
+from analysis.storage import sha256
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +44,7 @@ class ReportData:
     region: RegionConfig
     model_config: VerdeelmodelConfig
     folder: Path  # the processed folder, for the map layers
+    version: str  # checksum of the analysis manifest: which results a document was made from
 
     @property
     def demo(self) -> bool:
@@ -110,10 +116,28 @@ class ReportData:
         return rows.pivot(index="categorie", columns="gebied", values="waarde")
 
 
+def _analysis_version(processed_dir: Path) -> str:
+    """The checksum of the analysis manifest, once it is known to belong to the sources beside
+    it: a build killed between ingest and analysis leaves new sources beside old results."""
+    path = processed_dir / ANALYSIS_MANIFEST
+    try:
+        matches = (json.loads(path.read_text(encoding="utf-8")).get("bronnen_sha256")
+                   == sha256(processed_dir / MANIFEST))
+    except (OSError, ValueError):  # a file missing, or not JSON
+        matches = False
+    if not matches:
+        raise InputError([Issue(str(processed_dir), "de analyseresultaten ontbreken of horen "
+                                                    "niet bij de brongegevens ernaast (een "
+                                                    "build is onderbroken)",
+                                expected="`woonzorg build` opnieuw")])
+    return sha256(path)
+
+
 def load_report_data(processed_dir: Path) -> ReportData:
     """What may be published of the processed data, with the settings the build used (stored
     beside the results). The unprotected indicator table and model results are not read."""
     processed_dir = Path(processed_dir)
+    version = _analysis_version(processed_dir)
     run = ModelRun(resultaten=pd.read_parquet(processed_dir / PUBLISHED_MODEL_RESULTS),
                    regio=pd.read_parquet(processed_dir / PUBLISHED_MODEL_REGION),
                    trace=pd.read_parquet(processed_dir / PUBLISHED_MODEL_TRACE))
@@ -122,4 +146,4 @@ def load_report_data(processed_dir: Path) -> ReportData:
                       model=run,
                       region=load_config(processed_dir / REGION_SETTINGS),
                       model_config=load_verdeelmodel_config(processed_dir / MODEL_SETTINGS),
-                      folder=processed_dir)
+                      folder=processed_dir, version=version)

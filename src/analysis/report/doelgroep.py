@@ -8,7 +8,7 @@ from analysis import codes
 from analysis.model.config import SPOREN
 from analysis.report.data import ReportData
 from analysis.report.shared import names, not_published, shown
-from analysis.tables import fmt_int, fmt_percent
+from analysis.tables import fmt_int, fmt_percent, md_text
 
 
 def label(doelgroep: str) -> str:
@@ -21,6 +21,11 @@ def label_in_sentence(doelgroep: str) -> str:
 
 def description(doelgroep: str) -> str:
     return next(r["beschrijving"] for r in codes.load("doelgroepen") if r["code"] == doelgroep)
+
+
+def introduction(doelgroep: str) -> str:
+    """The sheet's opening line: the doelgroep's name in bold, then its description."""
+    return f"**{md_text(label(doelgroep))}.** {md_text(description(doelgroep))}"
 
 
 def by_gemeente(data: ReportData, doelgroep: str) -> pd.DataFrame:
@@ -62,11 +67,12 @@ def summary(data: ReportData, doelgroep: str) -> str:
     region, period = data.region.naam, data.period
     total = data.values("verhuringen", periode=period, doelgroep=doelgroep)[region]
     share = data.values("aandeel_mutaties_doelgroep", periode=period, doelgroep=doelgroep)[region]
+    name = md_text(region)
     text = (f"In {period} kregen {fmt_int(total)} huishoudens uit deze doelgroep een sociale "
-            f"huurwoning in {region}: {fmt_percent(share)} van de vrijgekomen sociale "
+            f"huurwoning in {name}: {fmt_percent(share)} van de vrijgekomen sociale "
             "huurwoningen." if shown(total, share) else
             not_published(f"Het aantal huishoudens uit deze doelgroep dat in {period} een "
-                          f"sociale huurwoning kreeg in {region}"))
+                          f"sociale huurwoning kreeg in {name}"))
     text += (" Op de regionale agenda staat de doelgroep op het spoor "
              f"*{codes.in_sentence(SPOREN[spoor])}*")
     if doelgroep in config.model_doelgroepen:

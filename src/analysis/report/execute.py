@@ -3,11 +3,18 @@ one failed where (notebook, parameters, cell) without stopping the others."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from analysis.workspace import disk_problem
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,9 @@ def _run(job: Job, out_dir: Path, cwd: Path) -> Outcome:
         return Outcome(job, None, f"{job.describe()}, cel {cell} "
                                   f"('{first_line[:60]}'): {exc.ename}: {exc.evalue}")
     except Exception as exc:  # the kernel died or the notebook is unreadable: report, go on
-        return Outcome(job, None, f"{job.describe()}: {type(exc).__name__}: {exc}")
+        reason = ((disk_problem(exc) if isinstance(exc, OSError) else None)
+                  or f"{type(exc).__name__}: {exc}")
+        return Outcome(job, None, f"{job.describe()}: {reason}")
     return Outcome(job, executed)
 
 
@@ -77,13 +86,24 @@ def _cell_in_source(executed: Path, index: int) -> int:
     return index - injected + 1
 
 
+def _end_with_parent(parent: int) -> None:
+    """Pool initializer: a worker ends when the build does, however it ends (killed, out of
+    memory). Otherwise it waits forever for work, holding the build's folder locks and
+    rewriting executed notebooks under a next build (Linux: prctl PR_SET_PDEATHSIG)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build ended before the line above
+        os._exit(1)
+
+
 def execute_all(jobs: Sequence[Job], out_dir: Path, cwd: Path, workers: int = 2,
                 on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Execute every job; results in job order. Failures are outcomes, not exceptions."""
     out_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(isolated_environment(out_dir.parent / "home"))
     outcomes: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_end_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(_run, job, out_dir, cwd): i for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             outcomes[futures[future]] = future.result()

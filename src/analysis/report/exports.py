@@ -5,7 +5,10 @@ stands on its own: every column, every indicator and the code lists used.
 Only what the protection step let through is published: a hidden value is empty in Parquet and
 CSV and `tables.SUPPRESSED` in the XLSX. The status says only whether a value is hidden, never
 why: which hidden cell is a small count and which hides one would let a reader solve them from
-a published total."""
+a published total.
+
+Text that a spreadsheet would take for a formula (a name starting with `=`, `+`, `-` or `@`)
+is text in the XLSX and starts with a single quote in the CSV (`formulas`)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import pandas as pd
 
 from analysis import codes
 from analysis.disclosure import SHOWN
+from analysis.formulas import escape_frame
 from analysis.indicators.catalogue import catalogue
 from analysis.indicators.herkomst import OUTSIDE_REGION
 from analysis.indicators.table import AANDACHTSGROEPEN, ALLE
@@ -186,8 +190,9 @@ def _write(frame: pd.DataFrame, hidden: pd.DataFrame, folder: Path, name: str,
 
     return [
         write_file(folder / f"{name}.parquet", lambda path: frame.to_parquet(path, index=False)),
-        # Dutch Excel opens this directly: semicolons, decimal comma, UTF-8 with BOM.
-        write_file(folder / f"{name}.csv", lambda path: frame.to_csv(
+        # Dutch Excel opens this directly: semicolons, decimal comma, UTF-8 with BOM; text that
+        # Excel would run as a formula gets a quote before it.
+        write_file(folder / f"{name}.csv", lambda path: escape_frame(frame).to_csv(
             path, sep=";", decimal=",", index=False, encoding="utf-8-sig")),
         write_file(folder / f"{name}.xlsx", xlsx),
     ]

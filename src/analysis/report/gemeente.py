@@ -17,7 +17,7 @@ from analysis.report.shared import (
     origin_name,
     shown,
 )
-from analysis.tables import fmt_int, fmt_percent
+from analysis.tables import fmt_int, fmt_percent, md_text
 
 # (indicator, doelgroep) pairs of the comparison table, in reading order.
 COMPARISON = (
@@ -150,17 +150,19 @@ def _own_households(data: ReportData, gemeente: str) -> tuple[float, float]:
 
 def key_messages(data: ReportData, gemeente: str) -> list[str]:
     """The appendix's findings, each a sentence with its figures from the indicator table."""
-    name, region, period, last = (data.gemeente_name(gemeente), data.region.naam, data.period,
-                                  data.last_year)
+    name, region, period, last = (md_text(data.gemeente_name(gemeente)), data.region.naam,
+                                  data.period, data.last_year)
     limit = limit_percent(data)
     share = data.values(LIMIT_INDICATOR, periode=last)
     lettings = data.values("verhuringen", periode=period, doelgroep="aandachtsgroepen")
     own, everywhere = _own_households(data, gemeente)
     away = destinations(data, gemeente)
-    away = away[(away["Gehuisvest in"] != name) & away["Aandeel"].notna()]
+    away = away[(away["Gehuisvest in"] != data.gemeente_name(gemeente))
+                & away["Aandeel"].notna()]
     messages = [
         f"In {period} kregen {fmt_int(lettings[gemeente])} huishoudens uit aandachtsgroepen een "
-        f"sociale huurwoning in {name}, van de {fmt_int(lettings[region])} in heel {region}."
+        f"sociale huurwoning in {name}, van de {fmt_int(lettings[region])} in heel "
+        f"{md_text(region)}."
         if shown(lettings[gemeente], lettings[region]) else
         not_published(f"Het aantal huishoudens uit aandachtsgroepen dat in {period} een sociale "
                       f"huurwoning kreeg in {name}"),
@@ -177,13 +179,13 @@ def key_messages(data: ReportData, gemeente: str) -> list[str]:
     if len(away):
         top = away.iloc[0]
         messages.append(f"{fmt_percent(top['Aandeel'], 0)} van de huishoudens uit {name} vond "
-                        f"een woning in {top['Gehuisvest in']}.")
+                        f"een woning in {md_text(top['Gehuisvest in'])}.")
     return [*messages, _model_sentence(data, gemeente)]
 
 
 def _model_sentence(data: ReportData, gemeente: str) -> str:
     """The model's distribution against the actual one over the period."""
-    name, period = data.gemeente_name(gemeente), data.period
+    name, period = md_text(data.gemeente_name(gemeente)), data.period
     where = {"periode": period, "doelgroep": "verdeelafspraak"}
     model = data.values("taakstelling", **where)[gemeente]
     actual = data.values("realisatie", **where)[gemeente]
@@ -201,8 +203,8 @@ def _model_sentence(data: ReportData, gemeente: str) -> str:
 
 def programme_block(data: ReportData, gemeente: str) -> str:
     """A text block for chapter 6 of the volkshuisvestingsprogramma, to be taken over as is."""
-    name, region, period, last = (data.gemeente_name(gemeente), data.region.naam, data.period,
-                                  data.last_year)
+    name, region, period, last = (md_text(data.gemeente_name(gemeente)),
+                                  md_text(data.region.naam), data.period, data.last_year)
     key = data.values("sleutelaandeel", periode=last, doelgroep="verdeelafspraak")[gemeente]
     share = data.values(LIMIT_INDICATOR, periode=last)[gemeente]
     own = data.values("aandeel_eigen_herkomst", periode=period,
@@ -225,7 +227,7 @@ def programme_block(data: ReportData, gemeente: str) -> str:
 
 def hvo_block(data: ReportData, gemeente: str) -> str:
     """A text block for the regional part of the huisvestingsverordening, from the settings."""
-    name, region = data.gemeente_name(gemeente), data.region.naam
+    name, region = md_text(data.gemeente_name(gemeente)), md_text(data.region.naam)
     config = data.model_config
     categories = names([codes.in_sentence(c) for c in codes.labels("urgentiecategorieen").values()])
     pool = names([codes.in_sentence(codes.labels("doelgroepen")[d])

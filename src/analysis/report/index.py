@@ -9,6 +9,7 @@ from pathlib import Path
 from analysis.protection import rule_text
 from analysis.render import DocumentMeta, DocumentSettings, render_html
 from analysis.report.data import ReportData
+from analysis.tables import md_text
 
 DATA_SECTION = "Data (Parquet, CSV, Excel met codeboek)"
 KINDS = {".pdf": "PDF", ".docx": "Word", ".html": "HTML", ".parquet": "Parquet", ".csv": "CSV",
@@ -18,16 +19,17 @@ Section = tuple[str, Sequence[Entry]]  # heading, entries in reading order
 
 
 def index_markdown(reports: Path, sections: Sequence[Section], data: ReportData) -> str:
-    lines = [f"Alle uitvoer van de Woonzorgmonitor {data.region.naam} over {data.period}.", "",
+    lines = [f"Alle uitvoer van de Woonzorgmonitor {md_text(data.region.naam)} over "
+             f"{data.period}.", "",
              rule_text(data.region.openbaarheid)]
     for title, entries in sections:
         if not entries:
             continue
-        lines += ["", f"## {title}", ""]
+        lines += ["", f"## {md_text(title)}", ""]
         for label, paths in entries:
             links = " · ".join(f"[{KINDS.get(p.suffix, p.suffix)}]({p.relative_to(reports)})"
                                for p in paths)
-            lines.append(f"- {label}: {links}")
+            lines.append(f"- {md_text(label)}: {links}")
     return "\n".join(lines) + "\n"
 
 

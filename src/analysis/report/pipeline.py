@@ -22,13 +22,16 @@ from analysis.render import (
     render_html,
     render_pdf,
 )
+from analysis.report.contents import Files, close_set, current_files, open_set
 from analysis.report.convert import Converted, to_markdown
 from analysis.report.data import ReportData, load_report_data
 from analysis.report.execute import Job, Outcome, execute_all
 from analysis.report.exports import write_exports
-from analysis.report.index import data_section, write_index
+from analysis.report.index import Entry, Section, data_section, write_index
 from analysis.report.kinds import SUFFIXES, DocumentKind, document_kinds
 from analysis.report.workbook import write_tabellenboek
+
+OTHERS = "Andere bestanden in deze map"
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,6 @@ class Document:
     value: str | None
     job: Job
 
-    @property
-    def label(self) -> str:
-        """How the index page names it: the gemeente or doelgroep, else the kind's title."""
-        return self.kind.display_name(self.value) if self.value else self.kind.title
-
     def meta(self, data: ReportData, today: dt.date, settings: DocumentSettings
              ) -> DocumentMeta:
         return DocumentMeta(title=self.kind.title,
@@ -65,6 +63,11 @@ class Document:
                             demo=data.demo, toc=self.kind.toc, cover=self.kind.cover,
                             organisation=f"Regio {data.region.naam} — {settings.title}",
                             lang=settings.lang, papersize=settings.papersize)
+
+
+def _label(kind: DocumentKind, value: str | None) -> str:
+    """How the index page names a document: the gemeente or doelgroep, else the kind's title."""
+    return kind.display_name(value) if value else kind.title
 
 
 @dataclass
@@ -91,9 +94,11 @@ def plan(kinds: Mapping[str, DocumentKind], region: RegionConfig, root: Path, pr
 
 
 def _render_figures(converted: Sequence[Converted]) -> None:
-    from analysis.figures.static import write_images
+    """Draw the figures that are not in the cache yet: named by their definition, and counted
+    only when complete (an image cut off by an earlier build that was killed is drawn again)."""
+    from analysis.figures.static import complete, write_images
 
-    pending = {path: spec for c in converted for spec, path in c.figures if not path.exists()}
+    pending = {path: spec for c in converted for spec, path in c.figures if not complete(path)}
     write_images([(pio.from_json(json.dumps(spec)), path) for path, spec in pending.items()])
 
 
@@ -132,7 +137,7 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     _render_figures(list(static.values()))
     published.seconds["figuren"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    made: list[tuple[Document, list[Path]]] = []  # each document with its files, for the index
+    previous = open_set(reports)  # from here until close_set the set is unfinished
     for document, executed in done:
         meta = document.meta(data, today, settings)
         target = document.kind.target(reports, document.value)
@@ -157,16 +162,40 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
         except RenderError as exc:  # one document failing must not stop the others
             published.errors.append(f"{document.job.describe()}: opmaak mislukt: {exc}")
         published.outputs += files
-        if files:
-            made.append((document, files))
     published.seconds["opmaak"] = time.perf_counter() - clock
     clock = time.perf_counter()
     exports = write_exports(data, reports / "data")
     published.outputs += exports
-    sections = [(f"{kind.index} ({kind.format_names})",
-                 [(d.label, files) for d, files in made if d.kind is kind])
-                for kind in kinds.values()]
-    published.outputs.append(write_index(reports, [*sections, data_section(exports)], data,
-                                         today, settings))
+    contents = current_files(reports, set(published.outputs), data.version, previous)
+    sections = _sections(kinds, reports, data, exports, contents)
+    published.outputs.append(write_index(reports, sections, data, today, settings))
+    published.outputs.append(close_set(reports, contents, data.version, today))
     published.seconds["data en index"] = time.perf_counter() - clock
     return published
+
+
+def _sections(kinds: Mapping[str, DocumentKind], reports: Path, data: ReportData,
+              exports: Sequence[Path], files: Files) -> list[Section]:
+    """What the index lists: every published file in `reports` (also those of earlier builds
+    with another selection), by kind in the order of the table, then the data exports, then
+    anything else; a document not made from the current data says so."""
+    present = {reports / name for name in files}
+
+    def entry(label: str, paths: list[Path]) -> Entry:
+        current = all(files[p.relative_to(reports).as_posix()]["gegevens"] == data.version
+                      for p in paths)
+        return (label if current else f"{label} (niet gemaakt met de huidige gegevens)", paths)
+
+    sections: list[Section] = []
+    for kind in kinds.values():
+        entries = []
+        for value in kind.values(data.region):
+            target = kind.target(reports, value)
+            paths = [p for p in map(target.with_suffix, kind.suffixes) if p in present]
+            if paths:
+                entries.append(entry(_label(kind, value), paths))
+                present -= set(paths)
+        sections.append((f"{kind.index} ({kind.format_names})", entries))
+    present -= set(exports)
+    others = [entry(p.relative_to(reports).as_posix(), [p]) for p in sorted(present)]
+    return [*sections, data_section(exports), (OTHERS, others)]

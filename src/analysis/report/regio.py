@@ -20,7 +20,7 @@ from analysis.report.shared import (
     origin_name,
     wijk_table,
 )
-from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_percent
+from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_percent, md_text
 
 SEVERITY = {"hoog": 0, "midden": 1, "laag": 2}  # rank of a signal
 
@@ -136,8 +136,9 @@ def intro(data: ReportData) -> str:
     region, period = data.region.naam, data.period
     lettings = data.values("verhuringen", periode=period)[region]
     priority = data.values("verhuringen", periode=period, doelgroep="aandachtsgroepen")[region]
+    name = md_text(region)
     return (f"Deze analyse beschrijft de huisvesting van aandachtsgroepen in de sociale huur in "
-            f"{region}. In {period} verhuurden de corporaties in {region} {fmt_int(lettings)} "
+            f"{name}. In {period} verhuurden de corporaties in {name} {fmt_int(lettings)} "
             f"sociale huurwoningen, waarvan {fmt_int(priority)} aan huishoudens uit een "
             "aandachtsgroep. De kernboodschappen hieronder staan in volgorde van urgentie; elke "
             "boodschap zegt wat zij van de Bestuurlijke Tafel Wonen vraagt.")
@@ -170,9 +171,9 @@ def key_messages(data: ReportData) -> list[str]:
     most, least = differences.idxmax(), differences.idxmin()
     messages.append(
         f"**De opvang is ongelijk verdeeld.** Over {period} huisvestte "
-        f"{data.gemeente_name(most)} {fmt_int(differences[most])} huishoudens met een "
+        f"{md_text(data.gemeente_name(most))} {fmt_int(differences[most])} huishoudens met een "
         f"verdeelafspraak meer dan haar deel volgens het verdeelmodel, "
-        f"{data.gemeente_name(least)} {fmt_int(-differences[least])} minder. Vraag aan de "
+        f"{md_text(data.gemeente_name(least))} {fmt_int(-differences[least])} minder. Vraag aan de "
         "Tafel: stel de verdeelsleutel vast en spreek af hoe gemeenten die minder dan hun deel "
         "huisvestten dat inhalen.")
     behind = tasks_behind(data)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.config import DisclosureSettings
 from analysis.disclosure import SHOWN, small
+from analysis.formulas import unescape_frame
 from analysis.indicators.catalogue import Protection, catalogue
 from analysis.protection import HIDDEN_COLUMNS, KEY, MODEL_COUNTS, STATUS_COLUMN
 from analysis.report.leaks.finding import Finding
@@ -48,12 +49,13 @@ def read_data(name: str, path: Path) -> DataFile:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """A CSV as the exports write it (semicolons, decimal comma, BOM) or with commas."""
+    """A CSV as the exports write it (semicolons, decimal comma, BOM, text that looks like a
+    formula escaped) or with commas."""
     with path.open(encoding="utf-8-sig") as file:
         first = file.readline()
     sep = ";" if first.count(";") >= first.count(",") else ","
-    return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
-                       encoding="utf-8-sig")
+    return unescape_frame(pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
+                                      na_values=[""], encoding="utf-8-sig"))
 
 
 def protections_by_id() -> dict[str, Protection]:
