@@ -77,7 +77,10 @@ def test_demo_twice_is_byte_identical_and_builds(cli, tmp_path):
     assert "(DEMO — synthetische gegevens)" in result.output
     manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
     assert '"demo": true' in manifest
-    assert {p.suffix for p in (tmp_path / "out").iterdir()} == {".parquet", ".json", ".yml"}
+    assert {p.suffix for p in (tmp_path / "out").iterdir() if p.is_file()} == {
+        ".parquet", ".json", ".yml"}
+    # The shipped boundaries, processed for the region, are cached beside the data.
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.is_dir()] == ["geo"]
 
 
 def test_indicator_docs_are_current():

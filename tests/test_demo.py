@@ -319,9 +319,11 @@ def test_wijk_codes_belong_to_their_gemeente(wijk):
     assert any("haaglanden_wijk_2025_rd.geojson" in note for note in wijk[1].notes)
 
 
-def test_without_wijk_file_the_column_is_empty(plain, lettings):
-    assert (lettings["wijk_code"] == "").all()
-    assert any("geen wijkgrenzen" in note and "wijk_code" in note for note in plain[1].notes)
+def test_without_wijk_file_the_shipped_wijken_are_used(plain, wijk, lettings):
+    assert (lettings["wijk_code"] != "").all()
+    assert any("wijk_2025_rd.geojson.gz" in note for note in plain[1].notes)
+    # The shipped file holds the same wijken of the region as the shared Haaglanden file.
+    assert lettings["wijk_code"].equals(_read_lettings(wijk[0])["wijk_code"])
 
 
 def test_wijk_file_is_found_in_geo_folder(tmp_path):

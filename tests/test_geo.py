@@ -4,9 +4,12 @@ tile-grid fallback. The real CBS 2025 files come from ../shared/data/geo and are
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import hashlib
 import json
+import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +33,7 @@ from analysis.geo import (
 from analysis.geo import load as geo_load
 from analysis.geo.load import COLUMNS
 from analysis.geo.tiles import is_tile_grid, packaged_layout
+from analysis.layout import SHIPPED_BOUNDARIES
 
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
 GEMEENTEN_RD = SHARED_GEO / "gemeente_2025_rd.geojson"
@@ -335,10 +339,11 @@ def test_values_join_on_code_not_on_name():
 
 
 def test_geo_settings_default_and_custom(tmp_path):
-    assert REGION.geo == GeoSettings(map=Path("data/raw/geo"), jaar=2025)
+    assert REGION.geo == GeoSettings(map=None, jaar=2025)  # the shipped boundaries
     path = tmp_path / "regio.yml"
-    path.write_text(REGION.tekst.replace("  jaar: 2025\n", "  jaar: 2024\n  gemeente: "
-                                         "eigen/gemeenten.geojson\n"), encoding="utf-8")
+    path.write_text(REGION.tekst.replace("  jaar: 2025\n", "  jaar: 2024\n  map: data/raw/geo\n"
+                                         "  gemeente: eigen/gemeenten.geojson\n"),
+                    encoding="utf-8")
     geo = load_config(path).geo
     assert (geo.jaar, geo.source("gemeente"), geo.source("wijk")) == (
         2024, Path("eigen/gemeenten.geojson"), Path("data/raw/geo"))
@@ -359,8 +364,31 @@ def test_bad_geo_settings_name_file_and_setting(tmp_path, block, message):
     assert str(path) in str(info.value) and message in str(info.value)
 
 
+def test_shipped_boundaries_cover_every_gemeente_and_its_wijken():
+    def features(name: str) -> list[dict]:
+        data = gzip.decompress((SHIPPED_BOUNDARIES / name).read_bytes())
+        return [f["properties"] for f in json.loads(data)["features"]]
+
+    gemeenten = {p["statcode"] for p in features("gemeente_2025_rd.geojson.gz")}
+    assert len(gemeenten) == 342 and all(re.fullmatch(r"GM\d{4}", g) for g in gemeenten)
+    wijken = features("wijk_2025_rd.geojson.gz")
+    per_gemeente = Counter(p["gmCode"] for p in wijken)
+    assert set(per_gemeente) == gemeenten  # every gemeente has wijken, no wijk is orphaned
+    assert len(wijken) == len({p["statcode"] for p in wijken}) == 3423
+    assert (SHIPPED_BOUNDARIES / "PROVENANCE.txt").is_file()
+
+
+def test_default_maps_use_the_shipped_boundaries(tmp_path):
+    gemeenten, wijken = map_layers(REGION, root=tmp_path)
+    assert not is_tile_grid(gemeenten) and len(gemeenten) == 9
+    assert sorted(gemeenten["code"]) == sorted(REGION.gemeenten)
+    assert len(wijken) == 113 and set(wijken["gemeente"]) == set(REGION.gemeenten)
+    assert gemeenten.crs.to_epsg() == 28992
+
+
 def test_without_boundaries_the_maps_get_a_tile_grid(tmp_path):
-    frame = boundaries_or_tiles(REGION, root=tmp_path, cache_dir=Path("data/processed/geo"))
+    region = dataclasses.replace(REGION, geo=GeoSettings(map=Path("data/raw/geo"), jaar=2025))
+    frame = boundaries_or_tiles(region, root=tmp_path, cache_dir=Path("data/processed/geo"))
     assert is_tile_grid(frame)
     assert len(frame) == 9 and sorted(frame["code"]) == sorted(REGION.gemeenten)
     assert not list(tmp_path.iterdir())  # nothing cached for a tile grid
@@ -374,7 +402,8 @@ def test_configured_boundaries_are_used_when_present(tmp_path):
 
 
 def test_map_layers_are_cached_only_where_asked(tmp_path):
-    gemeenten, wijken = map_layers(REGION, root=tmp_path)  # nothing in data/raw/geo there
+    missing = dataclasses.replace(REGION, geo=GeoSettings(map=Path("data/raw/geo"), jaar=2025))
+    gemeenten, wijken = map_layers(missing, root=tmp_path)  # nothing in data/raw/geo there
     assert is_tile_grid(gemeenten) and len(wijken) == 0 and list(wijken.columns) == COLUMNS
     region = dataclasses.replace(REGION, geo=GeoSettings(
         map=SHARED_GEO, jaar=2025,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from analysis.config import ConfigError, RegionConfig, load_config
+from analysis.config import FETCH_FOLDER, ConfigError, RegionConfig, load_config
 from analysis.contracts import CONTRACTS, by_id
 from analysis.issues import InputError, Issue
 
@@ -426,7 +426,8 @@ def geo() -> None:
 @click.option("--jaar", type=click.IntRange(2000, 2100), default=None,
               help="Jaar van de grenzen; standaard geo.jaar uit de regio-instellingen.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Doelmap; standaard geo.map uit de regio-instellingen.")
+              default=None, help="Doelmap; standaard geo.map uit de regio-instellingen, anders "
+                                 "data/raw/geo.")
 @click.option("--url", "base_url", default=None,
               help="Andere WFS-dienst (met of zonder {jaar}); standaard de PDOK-dienst van "
                    "CBS Gebiedsindelingen.")
@@ -440,7 +441,7 @@ def geo_fetch(jaar: int | None, out_dir: Path | None, base_url: str | None,
     region = _config(config_path)
     clock = _Clock()
     year = jaar or region.geo.jaar
-    target = out_dir or region.geo.map
+    target = out_dir or region.geo.map or FETCH_FOLDER
     clock(f"grenzen {year} ophalen naar {target}")
     try:
         written = fetch_boundaries(year, target, base_url=base_url or DEFAULT_BASE_URL)

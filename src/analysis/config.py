@@ -15,6 +15,7 @@ from analysis import codes
 
 DEFAULT_CONFIG = "haaglanden.yml"
 GEO_LEVELS = ("gemeente", "wijk")
+FETCH_FOLDER = Path("data/raw/geo")  # where `woonzorg geo fetch` writes unless told otherwise
 
 
 T = TypeVar("T")
@@ -29,17 +30,18 @@ class GeoSettings:
     """Where the boundaries for the maps are looked for (see analysis.geo).
 
     map: the folder that `woonzorg geo fetch` fills (files `gemeente_{jaar}.geojson`,
-        `wijk_{jaar}.geojson`); relative paths count from the project folder.
+        `wijk_{jaar}.geojson`); relative paths count from the project folder. None: the
+        boundaries shipped with the package (CBS 2025, `layout.SHIPPED_BOUNDARIES`).
     jaar: the boundary year.
     bestanden: per level ('gemeente', 'wijk') a file to use instead of the one in `map`.
     """
 
-    map: Path = Path("data/raw/geo")
+    map: Path | None = None
     jaar: int = 2025
     bestanden: Mapping[str, Path] = field(default_factory=dict)
 
-    def source(self, level: str) -> Path:
-        """The configured file for `level`, else the folder to look in."""
+    def source(self, level: str) -> Path | None:
+        """The configured file for `level`, else the folder to look in; None: the shipped set."""
         return self.bestanden.get(level, self.map)
 
 

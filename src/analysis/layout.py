@@ -4,6 +4,8 @@ import the names from here, so none of them needs to import another step."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Raw folder: the demo generator writes this marker; ingest labels everything made from it.
 DEMO_MARKER = "DEMO.json"
 DEMO_LABEL = "DEMO — synthetische gegevens"
@@ -42,3 +44,10 @@ BOUNDARY_CACHE = "geo"  # folder of processed boundary files, keyed by their sou
 def source_file(source_id: str) -> str:
     """The processed Parquet file of one source (a contract id such as 'verhuringen')."""
     return f"{source_id}.parquet"
+
+
+# The CBS/Kadaster boundaries of 2025 shipped with the package (all gemeenten and wijken,
+# generalised, RD New, gzip-compressed GeoJSON): the default for maps and for the demo's wijk
+# codes. PROVENANCE.txt in that folder says where they come from.
+SHIPPED_BOUNDARIES = Path(__file__).resolve().parent / "geo" / "grenzen"
+SHIPPED_BOUNDARY_YEAR = 2025

@@ -53,7 +53,7 @@ def generate_demo(
     """Write the demo raw files into `out_dir` and a DEMO.json marker with their checksums.
 
     `wijken` is a CBS wijk GeoJSON; without it the first `out_dir/geo/*wijk*.geojson` is used,
-    and without any the optional wijk_code column stays empty (said in `notes`).
+    else the wijken shipped with the package (`layout.SHIPPED_BOUNDARIES`).
     `verhuringen_per_jaar` scales the region to about that many lettings a year for the region
     as a whole (see `region_scale`); None keeps the calibrated Haaglanden volume (≈ 8,800).
     A folder with real exports (`real_exports`) is refused unless `overwrite`: the demo would

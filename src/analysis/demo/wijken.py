@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -12,19 +13,23 @@ import numpy as np
 from analysis import codes
 from analysis.config import RegionConfig
 from analysis.demo.errors import DemoError
+from analysis.layout import SHIPPED_BOUNDARIES
 
 
-def find_wijk_file(out_dir: Path) -> Path | None:
+def find_wijk_file(out_dir: Path) -> Path:
+    """A wijk GeoJSON beside the raw exports (from `woonzorg geo fetch`), else the wijken
+    shipped with the package."""
     candidates = sorted((out_dir / "geo").glob("*wijk*.geojson"))
-    return candidates[0] if candidates else None
+    return candidates[0] if candidates else SHIPPED_BOUNDARIES / "wijk_2025_rd.geojson.gz"
 
 
 def load_wijken(path: Path) -> dict[str, tuple[str, ...]]:
     """Wijk codes per gemeente code from a CBS wijk GeoJSON (properties statcode, gmCode)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DemoError(f"{path}: kan wijkgrenzen niet lezen ({exc.strerror})") from exc
+        raw = Path(path).read_bytes()
+        data = json.loads(gzip.decompress(raw) if Path(path).suffix == ".gz" else raw)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DemoError(f"{path}: kan wijkgrenzen niet lezen ({exc})") from exc
     except json.JSONDecodeError as exc:
         raise DemoError(f"{path}: geen geldige GeoJSON ({exc})") from exc
     features = data.get("features") if isinstance(data, dict) else None
@@ -42,13 +47,9 @@ def load_wijken(path: Path) -> dict[str, tuple[str, ...]]:
     return {g: tuple(sorted(c)) for g, c in sorted(found.items())}
 
 
-def region_wijken(
-    path: Path | None, config: RegionConfig, notes: list[str]
-) -> dict[str, tuple[str, ...]]:
+def region_wijken(path: Path, config: RegionConfig, notes: list[str]
+                  ) -> dict[str, tuple[str, ...]]:
     """The region's wijk codes per gemeente; what is missing goes to `notes` in Dutch."""
-    if path is None:
-        notes.append("geen wijkgrenzen gevonden (geo/*wijk*.geojson): kolom wijk_code blijft leeg")
-        return {}
     per_gemeente = load_wijken(path)
     region = {g: per_gemeente[g] for g in sorted(config.gemeenten) if g in per_gemeente}
     if not region:

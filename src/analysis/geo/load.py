@@ -18,6 +18,7 @@ the region, so a repeated build reads a few kilobytes instead of parsing the who
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -33,6 +34,7 @@ from analysis.config import RegionConfig
 from analysis.geo.errors import BoundariesMissing, GeoError
 from analysis.geo.fetch import boundary_file
 from analysis.geo.tiles import tile_grid
+from analysis.layout import SHIPPED_BOUNDARIES
 from analysis.storage import write_file
 
 Level = Literal["gemeente", "wijk"]
@@ -65,12 +67,14 @@ def load_boundaries(
     Raises BoundariesMissing when there is no such file, GeoError when it cannot be used (a
     configured gemeente missing, a geometry that cannot be repaired, an unknown CRS).
     """
-    source = Path(path_or_dir) if path_or_dir is not None else region.geo.source(level)
+    source = Path(path_or_dir) if path_or_dir is not None else configured(region, level)
     path = find_file(source, level, region.geo.jaar)
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        raise GeoError(f"{path}: kan grenzen niet lezen ({exc.strerror})") from exc
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise GeoError(f"{path}: kan grenzen niet lezen ({exc})") from exc
     cached = _cache_path(cache_dir, data, region, level, crs)
     if cached is not None and cached.is_file():
         return gpd.read_parquet(cached)
@@ -88,7 +92,7 @@ def boundaries_or_tiles(region: RegionConfig, *, root: Path = Path(),
     Only a missing file falls back: boundaries that are there but wrong are an error.
     """
     try:
-        return load_boundaries(root / region.geo.source("gemeente"), region, "gemeente",
+        return load_boundaries(configured(region, "gemeente", root), region, "gemeente",
                                cache_dir=None if cache_dir is None else root / cache_dir)
     except BoundariesMissing:
         return tile_grid(region)
@@ -100,7 +104,7 @@ def map_layers(region: RegionConfig, *, root: Path = Path(),
     wijk layer (no rows when there are no wijk boundaries); paths as in `boundaries_or_tiles`."""
     gemeenten = boundaries_or_tiles(region, root=root, cache_dir=cache_dir)
     try:
-        wijken = load_boundaries(root / region.geo.source("wijk"), region, "wijk",
+        wijken = load_boundaries(configured(region, "wijk", root), region, "wijk",
                                  cache_dir=None if cache_dir is None else root / cache_dir)
     except BoundariesMissing:
         wijken = gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs=RD)
@@ -108,13 +112,21 @@ def map_layers(region: RegionConfig, *, root: Path = Path(),
                  for layer in (gemeenten, wijken))
 
 
+def configured(region: RegionConfig, level: Level, root: Path = Path()) -> Path:
+    """The file or folder the settings name for `level` (relative to `root`), else the
+    boundaries shipped with the package."""
+    source = region.geo.source(level)
+    return SHIPPED_BOUNDARIES if source is None else root / source
+
+
 def find_file(source: Path, level: Level, jaar: int) -> Path:
-    """`source` itself, or the level's file for `jaar` in the folder `source`."""
+    """`source` itself, or the level's file for `jaar` in the folder `source` (GeoJSON, or
+    gzip-compressed GeoJSON as shipped)."""
     if source.is_file():
         return source
     if source.is_dir():
         stem = boundary_file(level, jaar).removesuffix(".geojson")
-        for name in (f"{stem}.geojson", f"{stem}_rd.geojson"):
+        for name in (f"{stem}.geojson", f"{stem}_rd.geojson", f"{stem}_rd.geojson.gz"):
             if (source / name).is_file():
                 return source / name
         missing = f"geen {level}grenzen voor {jaar} in {source}"
