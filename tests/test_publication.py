@@ -8,6 +8,7 @@ import dataclasses
 import re
 
 import docx
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -266,3 +267,16 @@ def test_published_files_are_readable_by_colleagues(reports):
     modes = {p.relative_to(reports).as_posix(): p.stat().st_mode & 0o777
              for p in reports.rglob("*") if p.is_file()}
     assert modes and all(mode == 0o644 for mode in modes.values()), modes
+
+
+def test_appendix_wijken_are_the_gemeentes_own_wijk_rows(data):
+    table = g.wijken(data, "GM0503")
+    wijk_codes = table.attrs["codes"]["Wijk"]
+    assert wijk_codes and all(code.startswith("WK0503") for code in wijk_codes)
+    rows = data.rows("concentratie_index_wijk", periode=data.period).set_index("gebied")
+    assert np.allclose(table["Concentratie-index"], rows["waarde"].reindex(wijk_codes),
+                       equal_nan=True)
+    names = dict(zip(data.wijken_map()["code"], data.wijken_map()["naam"], strict=True))
+    assert list(table["Wijk"]) == [names[code] for code in wijk_codes]
+    shown = table["Concentratie-index"].dropna()
+    assert shown.is_monotonic_decreasing  # highest concentration first

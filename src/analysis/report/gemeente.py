@@ -16,6 +16,7 @@ from analysis.report.shared import (
     origin_matrix,
     origin_name,
     shown,
+    wijk_table,
 )
 from analysis.tables import fmt_int, fmt_percent, md_text
 
@@ -111,6 +112,36 @@ def destinations(data: ReportData, gemeente: str) -> pd.DataFrame:
                            "Verhuringen": frame["Verhuringen"].to_numpy(),
                            "Aandeel": frame["Aandeel"].to_numpy()})
     return _with_codes(result, "Gehuisvest in", frame.index)
+
+
+def wijk_concentration(data: ReportData, gemeente: str) -> pd.Series:
+    """The concentration index of the gemeente's wijken over the period, where enough lettings
+    make it meaningful; a hidden index stays in as NaN (the map draws it as not published)."""
+    index = data.rows("concentratie_index_wijk", periode=data.period, categorie=gemeente)
+    shown = wijk_table(data)
+    shown = shown[shown["categorie"] == gemeente].set_index("gebied")["waarde"]
+    hidden = index.loc[index["status"] != "getoond"].set_index("gebied")["waarde"]
+    return pd.concat([shown, hidden])
+
+
+def wijken(data: ReportData, gemeente: str) -> pd.DataFrame:
+    """The gemeente's wijken with enough lettings (or hidden), highest concentration first:
+    the share of priority groups among new tenants and the index against the gemeente."""
+    index = wijk_concentration(data, gemeente)
+    share = data.rows("aandeel_aandachtsgroepen_wijk", periode=data.period,
+                      categorie=gemeente).set_index("gebied")["waarde"]
+    layer = data.wijken_map()
+    names = {} if layer is None else dict(zip(layer["code"], layer["naam"], strict=True))
+    frame = pd.DataFrame({"Aandeel aandachtsgroepen": share.reindex(index.index),
+                          "Concentratie-index": index})
+    frame = frame.sort_values("Concentratie-index", ascending=False, kind="stable",
+                              na_position="last")
+    result = frame.set_axis([names.get(code, code) for code in frame.index]
+                            ).rename_axis("Wijk").reset_index()
+    return _with_codes(result, "Wijk", frame.index)
+
+
+WIJK_FORMATS = {"Aandeel aandachtsgroepen": "procent", "Concentratie-index": "index"}
 
 
 def model_by_year(data: ReportData, gemeente: str) -> pd.DataFrame:
