@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.cli import main
+from rawdata import FILE_NAMES, HEADERS, ROWS, write_csv, write_valid_raw
 
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
 
@@ -139,3 +140,37 @@ def addresses(html: str) -> list[str]:
     parser = _ResourceLinks()
     parser.feed(html)
     return parser.addresses
+
+
+# Bad input: a valid raw folder, a processed folder from a good run, and the refusal check.
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    write_valid_raw(folder)
+    return folder
+
+
+@pytest.fixture
+def processed(tmp_path: Path, raw: Path, cli) -> Path:
+    """A processed folder holding the output of an earlier good run, which must survive."""
+    folder = tmp_path / "processed"
+    assert cli("ingest", "--raw", raw, "--processed", folder).exit_code == 0
+    return folder
+
+
+def rewrite(raw: Path, source: str, edit, **csv_options) -> Path:
+    """Rewrite one source's CSV after `edit(header, rows)` changed its header or rows."""
+    header, rows = list(HEADERS[source]), ROWS[source]()
+    edit(header, rows)
+    return write_csv(raw / FILE_NAMES[source], header, rows, **csv_options)
+
+
+def assert_refused(cli, raw: Path, processed: Path, *expected: str) -> str:
+    before = snapshot(processed)
+    result = cli("ingest", "--raw", raw, "--processed", processed)
+    assert result.exit_code == 1, result.output
+    for text in expected:
+        assert text in result.output, f"{text!r} not in:\n{result.output}"
+    assert "Niets geschreven" in result.output
+    assert snapshot(processed) == before
+    return result.output

@@ -10,41 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from conftest import snapshot
-from rawdata import FILE_NAMES, HEADERS, ROWS, write_csv, write_valid_raw
-
-
-@pytest.fixture
-def raw(tmp_path: Path) -> Path:
-    folder = tmp_path / "raw"
-    write_valid_raw(folder)
-    return folder
-
-
-@pytest.fixture
-def processed(tmp_path: Path, raw: Path, cli) -> Path:
-    """A processed folder holding the output of an earlier good run, which must survive."""
-    folder = tmp_path / "processed"
-    assert cli("ingest", "--raw", raw, "--processed", folder).exit_code == 0
-    return folder
-
-
-def rewrite(raw: Path, source: str, edit, **csv_options) -> Path:
-    """Rewrite one source's CSV after `edit(header, rows)` changed its header or rows."""
-    header, rows = list(HEADERS[source]), ROWS[source]()
-    edit(header, rows)
-    return write_csv(raw / FILE_NAMES[source], header, rows, **csv_options)
-
-
-def assert_refused(cli, raw: Path, processed: Path, *expected: str) -> str:
-    before = snapshot(processed)
-    result = cli("ingest", "--raw", raw, "--processed", processed)
-    assert result.exit_code == 1, result.output
-    for text in expected:
-        assert text in result.output, f"{text!r} not in:\n{result.output}"
-    assert "Niets geschreven" in result.output
-    assert snapshot(processed) == before
-    return result.output
+from conftest import assert_refused, rewrite
+from rawdata import HEADERS, ROWS
 
 
 def test_missing_column(cli, raw, processed):
