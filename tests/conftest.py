@@ -174,3 +174,12 @@ def assert_refused(cli, raw: Path, processed: Path, *expected: str) -> str:
     assert "Niets geschreven" in result.output
     assert snapshot(processed) == before
     return result.output
+
+
+def strings(value) -> list[str]:
+    """Every text in a figure's JSON (not the base64 of numeric arrays)."""
+    if isinstance(value, dict):
+        return [s for key, item in value.items() if key != "bdata" for s in strings(item)]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in strings(item)]
+    return [value] if isinstance(value, str) else []

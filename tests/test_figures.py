@@ -18,6 +18,7 @@ from analysis.figures import html, static
 from analysis.figures.style import FONT_FAMILY, MARGIN_BOTTOM, NOTE_LINE, PAD, PALETTE
 from analysis.indicators import catalogue
 from analysis.tables import SUPPRESSED, SUPPRESSED_LABEL, SUPPRESSED_NOTE
+from conftest import strings
 
 GEMEENTEN = ["Delft", "'s-Gravenhage", "Leidschendam-Voorburg", "Midden-Delfland",
              "Pijnacker-Nootdorp", "Rijswijk", "Wassenaar", "Westland", "Zoetermeer"]
@@ -171,15 +172,6 @@ HIDDEN_FACTORIES = {
         unit="woningen", source="PPM woonopgave"),
         1, 0, "Ouderen<br>In aanbouw" + HIDDEN, "60"),
 }
-
-
-def strings(value) -> list[str]:
-    """Every text in a figure's JSON (not the base64 of numeric arrays)."""
-    if isinstance(value, dict):
-        return [s for key, item in value.items() if key != "bdata" for s in strings(item)]
-    if isinstance(value, list | tuple):
-        return [s for item in value for s in strings(item)]
-    return [value] if isinstance(value, str) else []
 
 
 def embedded_strings(fig: go.Figure) -> list[str]:

@@ -20,6 +20,7 @@ from analysis.figures import html, maps, static
 from analysis.figures.style import BLUE, MARGIN_BOTTOM, NOTE_LINE, VERMILLION
 from analysis.geo import load_boundaries, tile_grid
 from analysis.tables import SUPPRESSED_LABEL, SUPPRESSED_NOTE
+from conftest import strings
 
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
 REGION = load_config()
@@ -258,13 +259,6 @@ def test_maps_use_no_geo_or_mapbox_traces(gemeenten, wijken, tiles):
 def embedded_strings(fig: go.Figure) -> list[str]:
     """The texts of the figure as the HTML embeds it (not the base64 of numeric arrays), after
     checking that it holds no NaN and no 'nan'."""
-    def strings(value) -> list[str]:
-        if isinstance(value, dict):
-            return [s for key, item in value.items() if key != "bdata" for s in strings(item)]
-        if isinstance(value, list | tuple):
-            return [s for item in value for s in strings(item)]
-        return [value] if isinstance(value, str) else []
-
     data = fig.to_plotly_json()
     json.dumps(data, allow_nan=False, default=np.ndarray.tolist)  # raises on a NaN anywhere
     texts = strings(data)
