@@ -16,7 +16,7 @@ from analysis.report.shared import (
     origin_matrix,
     origin_name,
     shown,
-    wijk_table,
+    wijk_concentration,
 )
 from analysis.tables import fmt_int, fmt_percent, md_text
 
@@ -112,16 +112,6 @@ def destinations(data: ReportData, gemeente: str) -> pd.DataFrame:
                            "Verhuringen": frame["Verhuringen"].to_numpy(),
                            "Aandeel": frame["Aandeel"].to_numpy()})
     return _with_codes(result, "Gehuisvest in", frame.index)
-
-
-def wijk_concentration(data: ReportData, gemeente: str) -> pd.Series:
-    """The concentration index of the gemeente's wijken over the period, where enough lettings
-    make it meaningful; a hidden index stays in as NaN (the map draws it as not published)."""
-    index = data.rows("concentratie_index_wijk", periode=data.period, categorie=gemeente)
-    shown = wijk_table(data)
-    shown = shown[shown["categorie"] == gemeente].set_index("gebied")["waarde"]
-    hidden = index.loc[index["status"] != "getoond"].set_index("gebied")["waarde"]
-    return pd.concat([shown, hidden])
 
 
 def wijken(data: ReportData, gemeente: str) -> pd.DataFrame:

@@ -18,7 +18,6 @@ from analysis.report.shared import (
     names,
     origin_matrix,
     origin_name,
-    wijk_table,
 )
 from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_percent, md_text
 
@@ -404,12 +403,3 @@ def flow_matrix(data: ReportData, doelgroep: str = "aandachtsgroepen") -> pd.Dat
     for the flow map (origins outside the region have no place on it)."""
     matrix = origin_matrix(data, doelgroep)
     return matrix.loc[list(data.region.gemeenten)]
-
-
-def wijk_concentration(data: ReportData) -> pd.Series:
-    """Concentration index per wijk over the period, where enough lettings make it meaningful;
-    a hidden index stays in as NaN, so the map draws it as not published."""
-    shown = wijk_table(data).set_index("gebied")["waarde"]
-    index = data.rows("concentratie_index_wijk", periode=data.period).set_index("gebied")
-    hidden = index.loc[index["status"] != "getoond", "waarde"]
-    return pd.concat([shown, hidden])

@@ -147,3 +147,15 @@ def concentrated_wijken(data: ReportData) -> pd.DataFrame:
     their gemeente's share over the period."""
     wijken = wijk_table(data)
     return wijken[wijken["waarde"] >= data.region.signalen.wijk_concentratie]
+
+
+def wijk_concentration(data: ReportData, gemeente: str | None = None) -> pd.Series:
+    """Concentration index per wijk (of one gemeente, or the region) over the period, where
+    enough lettings make it meaningful; a hidden index stays in as NaN, so the map draws it as
+    not published."""
+    table = wijk_table(data)
+    index = data.rows("concentratie_index_wijk", periode=data.period)
+    if gemeente is not None:
+        table, index = (t[t["categorie"] == gemeente] for t in (table, index))
+    hidden = index.loc[index["status"] != "getoond"].set_index("gebied")["waarde"]
+    return pd.concat([table.set_index("gebied")["waarde"], hidden])
