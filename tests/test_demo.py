@@ -5,17 +5,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from importlib import resources
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 
 from analysis import codes
 from analysis.config import load_config
 from analysis.contracts import verhuringen
 from analysis.demo import DEFAULT_SEED, DemoError, generate_demo
-from analysis.demo.calibration import calibration
+from analysis.demo.calibration import CALIBRATION_FILE, Calibration, _convert, calibration
 from analysis.demo.generate import MIN_VERHURINGEN_PER_JAAR
 from analysis.demo.writers import CBS_FILE, PPM_FILE, VOORRAAD_FILE
 from analysis.ingest import validate_all
@@ -305,6 +307,57 @@ def test_cbs_orders_of_magnitude(cbs):
 
 # --- wijken ----------------------------------------------------------------------------------
 
+
+def test_wijk_calibration_is_read():
+    wijken = calibration().wijken
+    assert 0.5 <= wijken.voorraad_vorm < 2.0  # social stock concentrated in some wijken
+    assert 0.0 < wijken.ruis <= 0.3  # priority lettings follow the stock closely ...
+    assert 0.05 <= wijken.ophoping_aandeel < 0.5  # ... except in a few of the upper half
+    low, high = wijken.ophoping_factor
+    assert 1.0 < low <= high
+
+
+def test_malformed_wijk_calibration_is_refused():
+    text = resources.files("analysis.demo").joinpath(CALIBRATION_FILE).read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    assert _convert(raw, Calibration, CALIBRATION_FILE) == calibration()
+    raw["wijken"]["ophoping_factor"] = [2.5]
+    with pytest.raises(ValueError, match=r"wijken\.ophoping_factor: \[2\.5\] is geen tuple"):
+        _convert(raw, Calibration, CALIBRATION_FILE)
+    raw["wijken"]["ophoping_factor"] = [2.5, 3.5]
+    raw["wijken"]["ruis"] = "klein"
+    with pytest.raises(ValueError, match=r"wijken\.ruis: 'klein' is geen float"):
+        _convert(raw, Calibration, CALIBRATION_FILE)
+    del raw["wijken"]["ruis"]
+    with pytest.raises(ValueError, match=r"wijken: verwacht precies de velden"):
+        _convert(raw, Calibration, CALIBRATION_FILE)
+
+
+def _per_wijk(df: pd.DataFrame) -> pd.DataFrame:
+    """Lettings and concentration index per wijk: the share of priority lettings in the wijk
+    over that in its gemeente, both over lettings with a wijk code."""
+    coded = df[df["wijk_code"] != ""]
+    priority = coded["doelgroep"] != "geen"
+    per_wijk = priority.groupby([coded["gemeente"], coded["wijk_code"]]).agg(["size", "mean"])
+    gemeente_share = priority.groupby(coded["gemeente"]).mean()
+    index = per_wijk["mean"] / gemeente_share.loc[per_wijk.index.get_level_values(0)].to_numpy()
+    return pd.DataFrame({"verhuringen": per_wijk["size"], "index": index})
+
+
+def test_wijken_follow_the_calibrated_pattern(wijk):
+    per_wijk = _per_wijk(_read_lettings(wijk[0]))
+    # Social stock is concentrated: many small wijken, and the largest fifth of the Haagse
+    # wijken carry about half of the lettings (gamma shape 0.9 in kalibratie.yml).
+    assert (per_wijk["verhuringen"] < 100).sum() >= 10
+    den_haag = per_wijk.loc[DEN_HAAG, "verhuringen"].sort_values(ascending=False)
+    largest = den_haag.iloc[:round(0.2 * len(den_haag))]
+    assert largest.sum() / den_haag.sum() > 0.45
+    # Priority lettings pile up in some but few wijken; most lie near their gemeente, a little
+    # under 1 as the piled-up wijken are large.
+    index = per_wijk.loc[per_wijk["verhuringen"] >= 20, "index"]
+    assert 4 <= (index >= 1.5).sum() <= 14
+    assert 0.8 <= index.median() <= 1.05
+    assert index.between(0.7, 1.3).mean() > 0.6
 
 
 def test_wijk_codes_belong_to_their_gemeente(wijk):

@@ -33,6 +33,7 @@ from analysis.protection import (
     HIDDEN_COLUMNS,
     REDACTED_STEP,
     Protected,
+    noemer_cells,
     protect,
     relations,
     rule_text,
@@ -345,6 +346,55 @@ def test_an_indicator_that_follows_another_takes_its_status(toy):
             row = published(toy.indicators, indicator, wijk, jaar, AANDACHTSGROEPEN, WASSENAAR)
             assert row["status"] == status
             assert np.isnan(row["waarde"]) == (status != SHOWN)
+
+
+def wijk_lettings(region=REGION) -> pd.DataFrame:
+    """verhuringen_wijk for the toy's two wijken of Wassenaar, and Wassenaar's total of them."""
+    wijk = pd.DataFrame([
+        {"gebiedsniveau": "wijk", "gebied": wijk, "periode": str(jaar), "doelgroep": doelgroep,
+         "categorie": WASSENAAR, "teller": float(count), "noemer": np.nan}
+        for (wijk, jaar), (t, n) in WIJKEN.items() if jaar in region.jaren
+        for doelgroep, count in ((AANDACHTSGROEPEN, t), (ALLE, n))])
+    whole = (wijk.groupby(["gebiedsniveau", "gebied", "doelgroep", "categorie"],
+                          as_index=False)["teller"].sum()
+             .assign(periode=period_label(region.jaren), noemer=np.nan))
+    gemeente = (wijk.assign(gemeente=WASSENAAR, jaar=wijk["periode"].astype(int),
+                            categorie=ALLE)
+                .groupby(["gemeente", "jaar", "doelgroep", "categorie"], as_index=False)
+                ["teller"].sum())
+    return pd.concat([finish(pd.concat([wijk, whole]), "verhuringen_wijk"),
+                      roll_up(gemeente, "verhuringen_wijk", region)], ignore_index=True)
+
+
+def test_a_hidden_wijk_count_is_protected_by_its_gemeente_total():
+    result = protect(pd.concat([indicator_table(), wijk_lettings()], ignore_index=True),
+                     model_run(), REGION, MODEL)
+    rows = result.indicators
+    # Wassenaar 2024: 3 + 10 households from aandachtsgroepen in its two wijken; the 13 is
+    # published, so the 10 is hidden with the 3, and the share of that wijk with it
+    assert published(rows, "verhuringen_wijk", WASSENAAR, 2024, AANDACHTSGROEPEN)["waarde"] == 13
+    for wijk, status in (("WK062900", SMALL), ("WK062901", SECONDARY)):
+        for indicator in ("verhuringen_wijk", "aandeel_aandachtsgroepen_wijk"):
+            row = published(rows, indicator, wijk, 2024, AANDACHTSGROEPEN, WASSENAAR)
+            assert row["status"] == status and np.isnan(row["waarde"]), (indicator, wijk)
+    # all lettings of the wijken (20 and 30) are no part of that sum and stay published
+    assert published(rows, "verhuringen_wijk", "WK062900", 2024, ALLE, WASSENAAR)["waarde"] == 20
+    status = hidden(result.cells["status"])
+    for checked in (True, False):
+        assert not len(exposed(status, relations(result.cells, REGION, MODEL, checked)))
+
+
+def test_a_noemer_is_the_cell_the_catalogue_names():
+    key = pd.DataFrame({"gebiedsniveau": ["wijk"], "gebied": ["WK062900"], "periode": ["2024"],
+                        "doelgroep": [AANDACHTSGROEPEN], "categorie": [WASSENAAR]})
+    expected = {"verhuringen_wijk/doelgroep": ("wijk", "WK062900", ALLE, WASSENAAR),
+                "verhuringen_wijk/regio": ("regio", REGION.naam, AANDACHTSGROEPEN, WASSENAAR),
+                "verhuringen_wijk": ("wijk", "WK062900", AANDACHTSGROEPEN, ALLE)}
+    for spec, (level, gebied, doelgroep, categorie) in expected.items():
+        cell_key = noemer_cells(spec, key, REGION).iloc[0]
+        assert (cell_key["reeks"], cell_key["gebiedsniveau"], cell_key["gebied"],
+                cell_key["doelgroep"], cell_key["categorie"]) == (
+            "verhuringen_wijk", level, gebied, doelgroep, categorie), spec
 
 
 def test_the_thresholds_come_from_the_settings():

@@ -3,6 +3,7 @@ and consistency checks on the demo build."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -18,11 +19,16 @@ from rawdata import write_valid_raw
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory):
+def small_processed(tmp_path_factory):
     root = tmp_path_factory.mktemp("small")
     write_valid_raw(root / "raw")
     ingest(root / "raw", root / "processed", load_config())
-    return analyse(load_processed(root / "processed"), load_config(), load_verdeelmodel_config())
+    return load_processed(root / "processed")
+
+
+@pytest.fixture(scope="module")
+def small(small_processed):
+    return analyse(small_processed, load_config(), load_verdeelmodel_config())
 
 
 def value(table: pd.DataFrame, indicator: str, gebied: str, periode: str, doelgroep: str = "alle",
@@ -130,6 +136,38 @@ def test_wijk_concentration(small):
     assert set(t.loc[t["gebiedsniveau"] == "wijk", "gebied"]) == {"WK051801", "WK051802"}
 
 
+def test_lettings_per_wijk_add_up_to_the_gemeente(small):
+    # GM0518 let 3 homes over 2021-2025; V001 and V010 carry a wijk code, the third does not
+    t = small.indicators
+    for wijk, everyone, priority in (("WK051801", 1, 0), ("WK051802", 1, 1)):
+        for doelgroep, count in (("alle", everyone), ("aandachtsgroepen", priority)):
+            row = value(t, "verhuringen_wijk", wijk, "2021-2025", doelgroep, "GM0518")
+            assert row["waarde"] == count, (wijk, doelgroep)
+    for gebied in ("GM0518", "Haaglanden"):
+        assert value(t, "verhuringen_wijk", gebied, "2021-2025")["waarde"] == 2
+        assert value(t, "verhuringen_wijk", gebied, "2021-2025",
+                     "aandachtsgroepen")["waarde"] == 1
+    assert value(t, "verhuringen", "GM0518", "2021-2025")["waarde"] == 3
+
+
+def test_wijken_above_the_threshold_follow_the_settings(small, small_processed):
+    # With 20 lettings needed neither wijk counts; with 1, WK051802 (index 2) does, WK051801
+    # (index 0) does not, and a threshold of 2,5 leaves none
+    def counts(table):
+        rows = table[(table["indicator"] == "wijken_boven_drempel")
+                     & (table["periode"] == "2021-2025")]
+        return rows.set_index("gebied")["waarde"].to_dict()
+
+    assert counts(small.indicators) == {"GM0518": 0, "Haaglanden": 0}
+    config = load_config()
+    for threshold, expected in ((1.5, 1), (2.5, 0)):
+        signalen = dataclasses.replace(config.signalen, wijk_minimaal_verhuringen=1,
+                                       wijk_concentratie=threshold)
+        result = analyse(small_processed, dataclasses.replace(config, signalen=signalen),
+                         load_verdeelmodel_config())
+        assert counts(result.indicators) == {"GM0518": expected, "Haaglanden": expected}
+
+
 # Consistency on the demo build (built once per test run) --------------------------------------
 
 def _additive(table: pd.DataFrame) -> pd.DataFrame:
@@ -155,7 +193,9 @@ def test_region_is_the_sum_of_the_gemeenten(demo_build):
 def test_period_is_the_sum_of_the_years(demo_build):
     _, _, analysis = demo_build
     table = _additive(analysis.indicators)
-    table = table[table["indicator"] != "voortgang_met_harde_plannen"]
+    # Progress is cumulative; a wijk counts above the threshold per period, by its own lettings.
+    table = table[~table["indicator"].isin(["voortgang_met_harde_plannen",
+                                            "wijken_boven_drempel"])]
     keys = ["indicator", "gebied", "doelgroep", "categorie"]
     years = table[table["periode"].str.len() == 4].groupby(keys)["teller"].sum()
     period = table[table["periode"] == "2021-2025"].set_index(keys)["teller"]

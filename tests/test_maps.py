@@ -71,6 +71,11 @@ def annotations(fig: go.Figure) -> list[str]:
     return [a.text for a in fig.layout.annotations]
 
 
+def map_labels(fig: go.Figure) -> list:
+    """The annotations placed on the map (in map units), not the notes around it."""
+    return [a for a in fig.layout.annotations if a.xref in (None, "x")]
+
+
 def legend(fig: go.Figure) -> list[str]:
     return [t.name for t in fig.data if t.showlegend is not False]
 
@@ -323,6 +328,12 @@ def test_a_hidden_wijk_is_grey_and_explained(wijken, gemeenten):
     assert areas[-1].fillcolor == maps.NO_DATA_COLOUR  # not in the values: too few lettings
     assert legend(fig)[-2:] == [SUPPRESSED_LABEL, maps.NO_DATA]
     embedded_strings(fig)
+    # the report says why a wijk has no value, in the legend and on hover
+    named = maps.wijk_choropleth(wijken, values.iloc[:-1], gemeenten, reference=1,
+                                 indicator="concentratie_index_wijk",
+                                 no_data="minder dan 20 verhuringen")
+    assert legend(named)[-1] == "minder dan 20 verhuringen"
+    assert area_traces(named)[-1].text.endswith(": minder dan 20 verhuringen")
 
 
 def assert_notes_below_the_map(fig: go.Figure) -> None:
@@ -384,8 +395,7 @@ def locator_labels(fig: go.Figure) -> list[tuple[str, float]]:
     """(text, font size) of every name on a locator: text trace and boxed annotation."""
     text = [(t, trace.textfont.size) for trace in fig.data if trace.mode == "text"
             for t in trace.text]
-    return text + [(a.text, a.font.size) for a in fig.layout.annotations
-                   if a.xref in (None, "x")]
+    return text + [(a.text, a.font.size) for a in map_labels(fig)]
 
 
 @pytest.mark.parametrize("code", ["GM0503", "GM0518", "GM1916"])
@@ -429,6 +439,118 @@ def test_locator_uses_short_names_only_where_full_ones_collide():
     assert not any(a.intersects(b) for i, a in enumerate(extents) for b in extents[i + 1:])
     full = [e for _, e in maps._fitted_labels(gdf, {}, view, maps.LOCATOR_LABEL_SIZE)]
     assert full[0].intersects(full[1])  # without short names they would collide
+
+
+def wijk_map(wijken: gpd.GeoDataFrame, gemeenten: gpd.GeoDataFrame, gemeente: str,
+             **options) -> go.Figure:
+    """The appendix's wijk map of one gemeente, with its wijken labelled."""
+    own = wijken[wijken["gemeente"] == gemeente]
+    values = pd.Series(np.linspace(0.4, 2.2, len(own)), index=own["code"])
+    return maps.wijk_choropleth(own, values, gemeenten[gemeenten["code"] == gemeente],
+                                indicator="concentratie_index_wijk", reference=1.5,
+                                wijk_labels=True, **options)
+
+
+def assert_boxes_apart_and_on_the_map(fig: go.Figure, gemeenten: gpd.GeoDataFrame) -> None:
+    """No two wijk labels' white boxes overlap (as estimated) and each lies within the plot."""
+    view = maps._View.of(gemeenten)
+    boxes = [maps._box(view.to_px(a.x, a.y), a.text, a.font.size, maps.LABEL_BOX_PAD + 1)
+             for a in map_labels(fig)]
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if maps._overlap(a, b) > 0]
+    tolerance = 1e-6  # px: a box moved onto the edge lands there up to rounding
+    for left, bottom, right, top in boxes:
+        assert left >= -tolerance and bottom >= -tolerance
+        assert right <= view.plot_width + tolerance and top <= view.plot_height + tolerance
+
+
+def test_wijk_number_is_the_last_two_digits_of_the_code():
+    assert maps.wijk_number("WK050301") == "01"
+    assert maps.wijk_number("WK051844") == "44"
+    with pytest.raises(ValueError, match="CBS-wijkcode"):
+        maps.wijk_number("GM0503")
+
+
+@pytest.mark.parametrize("code", ["GM1842", "GM0629"])
+def test_the_wijken_of_a_small_gemeente_are_named_on_its_map(wijken, gemeenten, code):
+    own = wijken[wijken["gemeente"] == code]
+    fig = wijk_map(wijken, gemeenten, code)
+    labels = map_labels(fig)
+    texts = [a.text for a in labels]
+    assert [t.replace("<br>", " ") for t in texts] == list(own["naam"])
+    assert maps.wijk_label_texts(own, gemeenten[gemeenten["code"] == code]) == (texts, True)
+    assert_boxes_apart_and_on_the_map(fig, gemeenten[gemeenten["code"] == code])
+    # The gemeente's name is not printed over the wijken (the title and caption give it).
+    naam = REGION.gemeente_naam(code)
+    assert naam not in texts and maps.map_name(naam) not in texts
+
+
+def test_den_haag_wijken_are_numbered_as_in_the_table(wijken, gemeenten):
+    own = wijken[wijken["gemeente"] == "GM0518"]
+    fig = wijk_map(wijken, gemeenten, "GM0518")
+    texts = [a.text for a in map_labels(fig)]
+    numbers = [maps.wijk_number(c) for c in own["code"]]
+    assert len(texts) == 44 and texts == numbers
+    assert maps.wijk_label_texts(own, gemeenten[gemeenten["code"] == "GM0518"]) == (
+        numbers, False)
+    # The hover still names each wijk and its gemeente.
+    hover = [t.text for t in area_traces(fig)]
+    assert len(hover) == 44
+    assert all(text.startswith(f"<b>{naam}</b><br>'s-Gravenhage: ")
+               for text, naam in zip(hover, own["naam"], strict=True))
+    assert hover[0] == "<b>Wijk 01 Oostduinen</b><br>'s-Gravenhage: 0,40"
+
+
+def test_wijk_labels_read_at_print_size_over_any_fill(wijken, gemeenten):
+    for code in ("GM1842", "GM0518"):
+        for label in map_labels(wijk_map(wijken, gemeenten, code)):
+            assert label.font.size == maps.LABEL_SIZE >= 9  # px at the export width
+            assert label.font.color == maps.TEXT_COLOUR
+            assert label.bgcolor == "rgba(255,255,255,0.75)"
+            assert label.showarrow is False
+    fig = wijk_map(wijken, gemeenten, "GM1842")
+    assert fig.layout.width is None  # exported at WIDTH, printed at the text width
+    assert print_pt(maps.LABEL_SIZE, fig, share=1) >= 7
+
+
+def test_the_region_wijk_map_names_only_the_gemeenten(wijken, gemeenten):
+    fig = maps.wijk_choropleth(wijken, pd.Series(1.0, index=wijken["code"]), gemeenten,
+                               indicator="concentratie_index_wijk")
+    assert sorted(a.text for a in map_labels(fig)) == sorted(
+        maps.map_name(n) for n in gemeenten["naam"])
+    assert len(area_traces(fig)) == len(wijken) == 113
+
+
+def synthetic_wijken(names: list[str]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """A square gemeente of 6 km split into as many wijken side by side as names."""
+    width = 6000 / len(names)
+    codes = [f"WK0001{i:02d}" for i in range(len(names))]
+    wijken = gpd.GeoDataFrame(
+        {"code": codes, "naam": names, "gemeente": "GM0001", "jaar": 2025},
+        geometry=[shapely.box(i * width, 0, (i + 1) * width, 6000) for i in range(len(names))],
+        crs="EPSG:28992")
+    gemeente = gpd.GeoDataFrame(
+        {"code": ["GM0001"], "naam": ["Ergens"], "gemeente": ["GM0001"], "jaar": [2025]},
+        geometry=[shapely.box(0, 0, 6000, 6000)], crs="EPSG:28992")
+    return wijken, gemeente
+
+
+def test_a_long_wijk_name_wraps_before_the_names_give_way_to_numbers():
+    # Two wijken ≈ 240 px wide: the 40-character names collide on one line; one of them
+    # over two lines is enough.
+    names = ["Wijk 00 Zuidwestelijk deel der gemeente", "Wijk 01 Noordoostelijk deel der gemeente"]
+    wijken, gemeente = synthetic_wijken(names)
+    texts, named = maps.wijk_label_texts(wijken, gemeente)
+    assert named and [t.replace("<br>", " ") for t in texts] == names
+    assert sum("<br>" in t for t in texts) == 1
+    fig = maps.wijk_choropleth(wijken, pd.Series(1.0, index=wijken["code"]), gemeente,
+                               indicator="concentratie_index_wijk", wijk_labels=True)
+    assert [a.text for a in map_labels(fig)] == texts
+    assert_boxes_apart_and_on_the_map(fig, gemeente)
+    # Six wijken ≈ 80 px wide: not even two lines fit, so every wijk gets its number.
+    wijken, gemeente = synthetic_wijken([f"Wijk 0{i} Westbroekpolder" for i in range(6)])
+    assert maps.wijk_label_texts(wijken, gemeente) == (
+        ["00", "01", "02", "03", "04", "05"], False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,6 +601,7 @@ def all_maps(gemeenten, wijken, tiles) -> dict[str, go.Figure]:
         "flows": maps.flows(gemeenten, flow_matrix(), own_share()),
         "wijk": maps.wijk_choropleth(wijken, wijk_values, gemeenten,
                                      indicator="concentratie_index_wijk", reference=1),
+        "wijk_genummerd": wijk_map(wijken, gemeenten, "GM0518"),
         "tegels": maps.choropleth(tiles, SHARE, indicator="aandeel_mutaties_aandachtsgroepen"),
         "verborgen": maps.choropleth(gemeenten, SHARE.astype(float).mask(SHARE > 30),
                                      indicator="aandeel_mutaties_aandachtsgroepen"),

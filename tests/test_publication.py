@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis import codes
+from analysis.figures import maps
 from analysis.indicators.catalogue import catalogue
 from analysis.report import gemeente as g
 from analysis.report import regio, shared
@@ -280,3 +281,40 @@ def test_appendix_wijken_are_the_gemeentes_own_wijk_rows(data):
     assert list(table["Wijk"]) == [names[code] for code in wijk_codes]
     shown = table["Concentratie-index"].dropna()
     assert shown.is_monotonic_decreasing  # highest concentration first
+
+
+def test_the_wijken_above_the_threshold_are_one_figure_everywhere(data, texts):
+    counts = shared.wijken_above_threshold(data)
+    total = counts[data.region.naam]
+    assert total == counts.drop(data.region.naam).sum() > 0  # the demo has a few
+    summary = shared.wijk_summary(data)
+    assert summary.startswith(f"In {total} wijken met minstens "
+                              f"{shared.min_wijk_lettings(data)} verhuringen")
+    for gemeente, count in counts.drop(data.region.naam).items():
+        assert (f"{data.gemeente_name(gemeente)} {count}" in summary) == (count > 0)
+    signal = [s for s in regio.signals(data) if s.text.startswith("Kansrijke woonstart")]
+    assert len(signal) == 1 and f"in {total} wijken" in signal[0].text
+    # the regional table lists every published wijk above the threshold, and more
+    top = regio.top_wijken(data)
+    threshold = data.region.signalen.wijk_concentratie
+    assert len(top) >= max(regio.TOP_WIJKEN, (top["Concentratie-index"] >= threshold).sum())
+    assert top["Concentratie-index"].is_monotonic_decreasing
+    assert (top["Verhuringen"] >= shared.min_wijk_lettings(data)).all()
+    assert (top["Concentratie-index"] >= threshold).sum() == len(shared.concentrated_wijken(data))
+    text = " ".join(texts["regionale-analyse.pdf"].split())
+    assert "Wijken met de hoogste concentratie aandachtsgroepen" in text
+    assert f"In {total} wijken met minstens" in text
+
+
+def test_appendix_wijken_carry_the_map_number_and_their_count(data):
+    table = g.wijken(data, "GM0518", number=True)
+    wijk_codes = table.attrs["codes"]["Wijk"]
+    assert list(table["Nr."]) == [maps.wijk_number(code) for code in wijk_codes]
+    assert "Nr." not in g.wijken(data, "GM0518").columns
+    lettings = data.rows("verhuringen_wijk", periode=data.period, doelgroep="alle",
+                         gebiedsniveau="wijk").set_index("gebied")["waarde"]
+    assert np.allclose(table["Verhuringen"], lettings.reindex(wijk_codes), equal_nan=True)
+    count = shared.wijken_above_threshold(data)["GM0518"]
+    wijken = "geen enkele wijk" if not count else f"{count} wijk"
+    assert shared.wijk_summary(data, "GM0518").startswith(f"In {wijken}")
+    assert shared.wijk_summary(data, "GM0518").endswith("in heel ’s-Gravenhage.")

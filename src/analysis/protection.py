@@ -5,9 +5,9 @@ count of households is one cell wherever it appears (the verhuringen of a doelgr
 same cell in the count table, as the teller of its share of the mutaties and as the teller of
 its instroom per 1.000 huishoudens), and the relations between cells are every way the tables
 add up: gemeenten to the region, years to the period, doelgroepen to the aandachtsgroepen and to
-everyone, categories to their total, the model's columns to each other. After suppression every
-published row carries a status; hidden values are gone from it. The unprotected tables stay in
-the processed folder, which is confidential.
+everyone, wijken to their gemeente, categories to their total, the model's columns to each
+other. After suppression every published row carries a status; hidden values are gone from it.
+The unprotected tables stay in the processed folder, which is confidential.
 """
 
 from __future__ import annotations
@@ -118,18 +118,25 @@ def _indicator_cells(cells: _Cells, table: pd.DataFrame, rule: DisclosureSetting
         handles[indicator.id] = cells.add(frame)
         if protection.noemer:
             # A count of households that a reader gets as teller × factor / waarde.
-            reeks, _, level = protection.noemer.partition("/")
-            noemer = rows[KEY].assign(reeks=reeks, value=rows["noemer"].to_numpy("float64"),
-                                      suppressible=True)
-            # The region's cell for the same categorie, or the gebied's total over categories.
-            noemer = (noemer.assign(gebiedsniveau="regio", gebied=region.naam)
-                      if level == "regio" else noemer.assign(categorie=ALLE))
+            noemer = noemer_cells(protection.noemer, rows[KEY], region).assign(
+                value=rows["noemer"].to_numpy("float64"), suppressible=True)
             noemer["primary"] = small(noemer["value"], rule.kleinste_aantal)
             noemer_handles[indicator.id] = cells.add(noemer)
         small_noemer[indicator.id] = (
             (rows["noemer"].fillna(0) < rule.kleinste_noemer).to_numpy()
             if protection.soort == "aandeel" else np.zeros(len(rows), dtype=bool))
     return handles, noemer_handles, small_noemer
+
+
+def noemer_cells(spec: str, key: pd.DataFrame, region: RegionConfig) -> pd.DataFrame:
+    """The cells (reeks and KEY) that the noemers of rows keyed `key` are, by the catalogue's
+    `bescherming.noemer` ('reeks', 'reeks/regio' or 'reeks/doelgroep')."""
+    reeks, _, cell = spec.partition("/")
+    if cell == "regio":
+        return key.assign(reeks=reeks, gebiedsniveau="regio", gebied=region.naam)
+    if cell == "doelgroep":
+        return key.assign(reeks=reeks, doelgroep=ALLE)
+    return key.assign(reeks=reeks, categorie=ALLE)
 
 
 def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: DisclosureSettings
@@ -157,9 +164,9 @@ def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: Discl
 
 
 def _sums(frame: pd.DataFrame, by: list[str], total: pd.Series, part: pd.Series,
-          checked: bool = True) -> list[np.ndarray]:
+          checked: bool = True, parts_needed: int = 1) -> list[np.ndarray]:
     """Per group of `by`: the relation total = Σ parts, where the group has one total cell and
-    at least one part, and (when `checked`) the parts really add up to the total."""
+    at least `parts_needed` parts, and (when `checked`) the parts really add up to the total."""
     chosen = (total | part).to_numpy()
     pick = frame[chosen]
     is_total = total.to_numpy()[chosen]
@@ -172,7 +179,7 @@ def _sums(frame: pd.DataFrame, by: list[str], total: pd.Series, part: pd.Series,
     parts = np.bincount(group, weights=~is_total, minlength=n)
     part_value = np.bincount(group, weights=np.where(is_total, 0, value), minlength=n)
     adds_up = np.isclose(total_value, part_value) if checked else True
-    keep = ((totals == 1) & (parts >= 1) & adds_up)[group]
+    keep = ((totals == 1) & (parts >= parts_needed) & adds_up)[group]
     order = np.argsort(group[keep], kind="stable")
     numbers, groups = pick["nummer"].to_numpy()[keep][order], group[keep][order]
     return np.split(numbers, np.flatnonzero(np.diff(groups)) + 1) if len(numbers) else []
@@ -195,9 +202,11 @@ def relations(cells: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConf
                level == "gemeente", checked),
         *_sums(frame, ["reeks", "gebiedsniveau", "gebied", "doelgroep", "categorie"],
                frame["periode"] == period, frame["periode"] != period, checked),
+        # everyone = geen + aandachtsgroepen, only where both are cells (a series such as the
+        # lettings per wijk has no 'geen': its two doelgroepen are not a total and a part)
         *_sums(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "categorie"],
                frame["doelgroep"] == ALLE,
-               frame["doelgroep"].isin([codes.NO_GROUP, AANDACHTSGROEPEN]), checked),
+               frame["doelgroep"].isin([codes.NO_GROUP, AANDACHTSGROEPEN]), checked, 2),
         *_sums(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "categorie"],
                frame["doelgroep"] == AANDACHTSGROEPEN, frame["doelgroep"].isin(priority),
                checked),
@@ -206,6 +215,11 @@ def relations(cells: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConf
         *_sums(frame, ["reeks", "periode", "doelgroep"], own_region,
                (level == "gemeente") & (categorie == frame["gebied"]), checked),
     ]
+    # wijken → their gemeente (its cell of the same series counts the lettings with a wijk code)
+    wijk = level == "wijk"
+    found += _sums(frame.assign(ouder=frame["gebied"].where(~wijk, categorie)),
+                   ["reeks", "periode", "doelgroep", "ouder"],
+                   (level == "gemeente") & (categorie == ALLE), wijk, checked)
     # categories → the total of another indicator ('som' in the catalogue)
     for indicator in catalogue().values():
         target = indicator.bescherming.som

@@ -39,6 +39,7 @@ DECIMALS: dict[str, int] = {
     "verhuringen": 0,
     "huishoudens": 0,
     "woningen": 0,
+    "wijken": 0,
     "per 1.000 huishoudens": 1,
     "per 100 sociale huurwoningen": 1,
     "index": 2,

@@ -127,6 +127,14 @@ class Ppm:
 
 
 @dataclass(frozen=True)
+class Wijken:
+    voorraad_vorm: float  # gamma shape of the social stock per wijk: lower, more concentrated
+    ruis: float  # sd of the lognormal deviation of priority lettings from the stock
+    ophoping_aandeel: float  # share of the wijken where priority lettings pile up
+    ophoping_factor: tuple[float, float]  # extra factor there, drawn uniformly in this range
+
+
+@dataclass(frozen=True)
 class Calibration:
     voorraad: Voorraad
     mutatiegraad: Mutatiegraad
@@ -142,6 +150,7 @@ class Calibration:
     leeftijdsklasse: Leeftijdsklasse
     cbs: Cbs
     ppm: Ppm
+    wijken: Wijken
 
 
 @cache

@@ -12,6 +12,7 @@ import numpy as np
 
 from analysis import codes
 from analysis.config import RegionConfig
+from analysis.demo.calibration import calibration
 from analysis.demo.errors import DemoError
 from analysis.layout import SHIPPED_BOUNDARIES
 
@@ -69,16 +70,22 @@ def draw_wijk_codes(
     lettings: Mapping[str, np.ndarray],
     wijken: Mapping[str, Sequence[str]],
 ) -> np.ndarray:
-    """Wijk of each home; priority lettings lean towards a few wijken (visible concentration)."""
+    """Wijk of each home: lettings follow each wijk's social stock, and priority lettings pile
+    up in a few wijken with much of it (figures and sources: `wijken` in kalibratie.yml)."""
+    cal = calibration().wijken
     gemeente, doelgroep = lettings["gemeente"], lettings["doelgroep"]
     out = np.full(len(gemeente), "", dtype=object)
     for g in sorted(wijken):
         options = np.array(wijken[g])
-        spread = rng.gamma(2.0, size=len(options))  # social stock differs per wijk
-        # Priority lettings concentrate: per wijk a factor of roughly 0.3–3 (lognormal).
-        focus = spread * rng.lognormal(0.0, 0.6, size=len(options))
+        stock = rng.gamma(cal.voorraad_vorm, size=len(options))  # few wijken hold much stock
+        focus = stock * rng.lognormal(0.0, cal.ruis, size=len(options))
+        # Piling up happens where stock is plentiful, cheap and turns over: above the median.
+        candidates = np.flatnonzero(stock > np.median(stock))
+        count = min(round(cal.ophoping_aandeel * len(options)), len(candidates))
+        piled = rng.choice(candidates, size=count, replace=False)
+        focus[piled] *= rng.uniform(*cal.ophoping_factor, size=count)
         in_g = gemeente == g
-        for mask, weights in ((in_g & (doelgroep == codes.NO_GROUP), spread),
+        for mask, weights in ((in_g & (doelgroep == codes.NO_GROUP), stock),
                               (in_g & (doelgroep != codes.NO_GROUP), focus)):
             out[mask] = rng.choice(options, size=int(mask.sum()), p=weights / weights.sum())
     return out

@@ -29,7 +29,7 @@ from analysis.layout import DEMO_LABEL, DEMO_MARKER, RAW_IGNORED, RAW_SUFFIXES
 from analysis.validate import contract_for_file
 
 GENERATOR = "analysis.demo"  # in the marker and the XLSX metadata, whichever module writes
-GENERATOR_VERSION = "1.0"  # raise when calibration or layout changes: the output changes with it
+GENERATOR_VERSION = "1.1"  # raise when calibration or layout changes: the output changes with it
 VOORRAAD_FILE = "svh_voorraad_mutaties.xlsx"
 PPM_FILE = "ppm_woonopgave.csv"
 CBS_FILE = "cbs_kerncijfers.csv"

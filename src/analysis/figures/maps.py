@@ -74,7 +74,8 @@ SUPPRESSED_COLOUR = "#8C8C8C"
 BACKGROUND = "#EDEDED"  # areas that only give context (locator, flows)
 BORDER = "white"  # between areas of one layer
 GEMEENTE_BORDER = "#3A3A3A"  # gemeente outlines over wijken
-LABEL_SIZE = 11
+LABEL_SIZE = 11  # px: ≈ 7 pt printed at the text width (16 cm)
+LABEL_BOX_PAD = 2  # px of white box around a boxed label's text
 TILE_NOTE = "Gemeenten als vierkanten: de gemeentegrenzen waren niet beschikbaar."
 
 # The locator is placed at 60% of the text width (the gemeente appendix). Drawn that narrow,
@@ -301,31 +302,89 @@ def wijk_choropleth(
     reference: float | None = None,
     reference_name: str = "signaalwaarde",
     labels: bool = True,
+    wijk_labels: bool = False,
+    no_data: str = NO_DATA,
 ) -> go.Figure:
     """Wijken coloured by value class (e.g. concentration), gemeente outlines and names on top;
     above `reference` (a signal threshold, not a limit) in the warm colour.
 
     values: indexed by wijk code (WK051801); NaN is a hidden value, a wijk without a value
-        (too few lettings) 'Geen gegevens'. The outlines come from the gemeente layer: the
-        two layers were generalised separately and the wijk edges do not quite match them.
+        `no_data` in the legend and hover (e.g. 'minder dan 20 verhuringen'). The outlines
+        come from the gemeente layer: the two layers were generalised separately and the wijk
+        edges do not quite match them.
+    wijk_labels: each wijk labelled as `wijk_label_texts` says (its name, or its number where
+        the names do not fit), instead of the gemeente names; for the map of one gemeente,
+        since the numbers repeat across gemeenten.
     """
     text = chart_text(indicator, title, unit, source)
     joined = _join(wijken, values)
     scheme = classify(joined.values, text.unit, classes, reference, reference_name)
     gemeente_names = dict(zip(gemeenten["code"], gemeenten["naam"], strict=True))
-    shown = [SUPPRESSED_LABEL if hidden else v
-             for v, hidden in zip(joined.labels(text.unit), joined.hidden, strict=True)]
+    shown = [SUPPRESSED_LABEL if hidden else no_data if absent else v for v, hidden, absent
+             in zip(joined.labels(text.unit), joined.hidden, joined.absent, strict=True)]
     hover = [f"<b>{naam}</b><br>{gemeente_names.get(g, g)}: {v}" for naam, g, v in
              zip(wijken["naam"], wijken["gemeente"], shown, strict=True)]
-    # Clipped to the gemeente outlines, so that no sliver of the wijk layer pokes out.
-    clipped = wijken.assign(geometry=wijken.geometry.intersection(gemeenten.union_all())
-                            .apply(polygonal_part))
+    clipped = _clipped(wijken, gemeenten)
     fig = go.Figure(_areas(clipped, joined.fills(scheme), hover, line_width=0.5))
     fig.add_trace(_outline(gemeenten, colour=GEMEENTE_BORDER, width=1.5))
-    if labels:
+    if wijk_labels:  # the gemeente's name would collide with them; the title names it
+        placed, _ = _wijk_labels(clipped, gemeenten)
+        _boxed_labels(fig, clipped, [label for label, _ in placed],
+                      points=[(extent.centroid.x, extent.centroid.y) for _, extent in placed])
+    elif labels:
         _boxed_labels(fig, gemeenten)
-    _legend(fig, scheme, joined)
+    _legend(fig, scheme, joined, no_data)
     return _finish_map(fig, gemeenten, text, legend=True, legend_title=_legend_title(text.unit))
+
+
+def wijk_number(code: str) -> str:
+    """The CBS wijk number: the last two digits of the wijk code (WK050301 → '01'), unique
+    within a gemeente; the map labels wijken with it where their names do not fit."""
+    if not re.fullmatch(r"WK\d{6}", code):
+        raise ValueError(f"{code!r} is geen CBS-wijkcode (verwacht een code als WK050301)")
+    return code[-2:]
+
+
+def wijk_label_texts(wijken: gpd.GeoDataFrame,
+                     gemeenten: gpd.GeoDataFrame) -> tuple[list[str], bool]:
+    """The wijk labels of `wijk_choropleth(wijken, …, gemeenten, wijk_labels=True)` in the
+    order of `wijken`, and whether they are the names (for the caption): the names, a long one
+    over two lines where that helps, if no two of them overlap; else every wijk's number."""
+    placed, names = _wijk_labels(_clipped(wijken, gemeenten), gemeenten)
+    return [label for label, _ in placed], names
+
+
+def _wijk_labels(clipped: gpd.GeoDataFrame, gemeenten: gpd.GeoDataFrame
+                 ) -> tuple[list[tuple[str, shapely.Polygon]], bool]:
+    """Text and extent of each wijk's label as placed on the map of `gemeenten`, and whether
+    they are the names. Names or numbers for all wijken, never mixed: a reader who sees one
+    number looks up every wijk in the table."""
+    view = _View.of(gemeenten)
+    pad = LABEL_BOX_PAD + 1  # the box's (invisible) border is 1 px wide
+    names = list(clipped["naam"])
+    placed = _fit(clipped, names, [_two_lines(name) for name in names], view, LABEL_SIZE, pad)
+    extents = [extent for _, extent in placed]
+    if not any(_overlap(a.bounds, b.bounds) for a, b in combinations(extents, 2)):
+        return placed, True
+    numbers = [wijk_number(code) for code in clipped["code"]]
+    return _fit(clipped, numbers, numbers, view, LABEL_SIZE, pad), False
+
+
+def _two_lines(name: str) -> str:
+    """`name` broken at the space that makes its longer line shortest."""
+    words = name.split(" ")
+    if len(words) < 2:
+        return name
+    lines = min(([" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))),
+                key=lambda pair: max(map(len, pair)))
+    return "<br>".join(lines)
+
+
+def _clipped(wijken: gpd.GeoDataFrame, gemeenten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The wijken clipped to the gemeente outlines, so that no sliver of the wijk layer pokes
+    out (and each label lies in what is drawn)."""
+    return wijken.assign(geometry=wijken.geometry.intersection(gemeenten.union_all())
+                         .apply(polygonal_part))
 
 
 def locator(gdf: gpd.GeoDataFrame, gemeente: str, *, title: str | None = None,
@@ -553,17 +612,25 @@ def _labels(points: Sequence[tuple[float, float]], texts: Sequence[str],
 
 def _fitted_labels(gdf: gpd.GeoDataFrame, short_names: Mapping[str, str], view: _View,
                    size: int) -> list[tuple[str, shapely.Polygon]]:
-    """Name and estimated extent (in map units) per area: each label moved inwards as far as
-    it would run off the map (plotly clips it there), and the short name instead wherever that
-    lessens the overlap of the labels (largest overlap first)."""
-    anchors = [view.to_px(*_label_point(geometry)) for geometry in gdf.geometry]
+    """Name and estimated extent (in map units) per area, the short name instead wherever
+    that lessens the overlap of the labels (see `_fit`)."""
     full = [map_name(naam) for naam in gdf["naam"]]
     short = [map_name(short_names.get(code, naam)) for code, naam in
              zip(gdf["code"], gdf["naam"], strict=True)]
+    return _fit(gdf, full, short, view, size)
+
+
+def _fit(gdf: gpd.GeoDataFrame, full: Sequence[str], short: Sequence[str], view: _View,
+         size: int, pad: float = 0) -> list[tuple[str, shapely.Polygon]]:
+    """Text and estimated extent (in map units, `pad` px wider on each side) per area: each
+    label moved inwards as far as it would run off the map (plotly clips it there), and its
+    `short` text instead wherever that lessens the overlap of the labels (largest overlap
+    first)."""
+    anchors = [view.to_px(*_label_point(geometry)) for geometry in gdf.geometry]
     names = list(full)
 
     def boxes() -> list[Box]:
-        return [view.inside(_box(anchor, name, size))
+        return [view.inside(_box(anchor, name, size, pad))
                 for anchor, name in zip(anchors, names, strict=True)]
 
     def overlaps() -> list[float]:
@@ -588,11 +655,12 @@ def _fitted_labels(gdf: gpd.GeoDataFrame, short_names: Mapping[str, str], view: 
             for name, box in zip(names, boxes(), strict=True)]
 
 
-def _box(point: tuple[float, float], text: str, size: int) -> Box:
-    """The estimated extent of a label centred on `point`, wide enough for bold names."""
+def _box(point: tuple[float, float], text: str, size: int, pad: float = 0) -> Box:
+    """The estimated extent of a label centred on `point`, wide enough for bold names;
+    `pad` px more on each side (a label's box)."""
     lines = text.split("<br>")
-    width = max(len(re.sub(r"</?b>", "", line)) for line in lines) * size * CHAR_EM
-    height = len(lines) * size * LINE_EM
+    width = max(len(re.sub(r"</?b>", "", line)) for line in lines) * size * CHAR_EM + 2 * pad
+    height = len(lines) * size * LINE_EM + 2 * pad
     x, y = point
     return x - width / 2, y - height / 2, x + width / 2, y + height / 2
 
@@ -603,26 +671,28 @@ def _overlap(a: Box, b: Box) -> float:
 
 
 def _boxed_labels(fig: go.Figure, gdf: gpd.GeoDataFrame,
-                  texts: Sequence[str] | None = None) -> None:
-    """Labels (default: the names) on a half-transparent white box, above every trace:
-    readable over any wijk colour or flow line."""
+                  texts: Sequence[str] | None = None, *,
+                  points: Sequence[tuple[float, float]] | None = None) -> None:
+    """Labels (default: the names; at each area's label point unless placed) on a
+    half-transparent white box, above every trace: readable over any wijk colour or flow
+    line."""
     texts = texts if texts is not None else [map_name(naam) for naam in gdf["naam"]]
-    for text, geometry in zip(texts, gdf.geometry, strict=True):
-        x, y = _label_point(geometry)
+    points = points if points is not None else [_label_point(g) for g in gdf.geometry]
+    for text, (x, y) in zip(texts, points, strict=True):
         fig.add_annotation(x=x, y=y, text=text, showarrow=False,
                            font={"size": LABEL_SIZE, "color": TEXT_COLOUR},
-                           bgcolor="rgba(255,255,255,0.75)", borderpad=2)
+                           bgcolor="rgba(255,255,255,0.75)", borderpad=LABEL_BOX_PAD)
 
 
-def _legend(fig: go.Figure, scheme: Classes, joined: _Joined) -> None:
+def _legend(fig: go.Figure, scheme: Classes, joined: _Joined, no_data: str = NO_DATA) -> None:
     """One legend entry per class (none if every value is hidden), then hidden, then 'no
-    data', each only where the map has it."""
+    data' (`no_data`), each only where the map has it."""
     shown = joined.values.notna().any()
     entries = list(zip(scheme.labels, scheme.colours, strict=True)) if shown else []
     if joined.hidden.any():
         entries.append((SUPPRESSED_LABEL, SUPPRESSED_COLOUR))
     if joined.absent.any():
-        entries.append((NO_DATA, NO_DATA_COLOUR))
+        entries.append((no_data, NO_DATA_COLOUR))
     for label, colour in entries:
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", name=label, hoverinfo="skip",

@@ -15,6 +15,9 @@ THEMES = ("verhuringen", "mutatiegrens", "instroom", "herkomst", "woonopgave", "
 
 
 PROTECTION_KINDS = ("aantal", "aandeel", "verschil", "volgt", "geen")
+# Which cell of its series a noemer is: the gebied's total over categories (no suffix), the
+# region's cell for the categorie ('/regio'), the cell for all doelgroepen ('/doelgroep').
+NOEMER_CELLS = ("", "regio", "doelgroep")
 
 
 @dataclass(frozen=True)
@@ -84,9 +87,10 @@ def _protection(key: str, entry: dict) -> Protection:
     if (not isinstance(raw, dict) or raw.get("soort") not in PROTECTION_KINDS
             or set(raw) - set(fields) or raw.get("categorie") not in (None, "gebied")
             or (raw["soort"] == "volgt") != ("volgt" in raw)
-            or ("noemer" in raw and raw["soort"] != "aandeel")):
+            or ("noemer" in raw and raw["soort"] != "aandeel")
+            or str(raw.get("noemer", "")).partition("/")[2] not in NOEMER_CELLS):
         raise ValueError(f"catalogus.yml, indicator '{key}': bescherming verwacht soort "
                          f"({', '.join(PROTECTION_KINDS)}) en eventueel reeks, categorie: "
-                         f"gebied, som, noemer (alleen bij soort aandeel) of volgt (alleen bij "
-                         f"soort volgt); gevonden {raw!r}")
+                         f"gebied, som, noemer (alleen bij soort aandeel; reeks, reeks/regio of "
+                         f"reeks/doelgroep) of volgt (alleen bij soort volgt); gevonden {raw!r}")
     return Protection(**raw)

@@ -16,7 +16,9 @@ from analysis.report.shared import (
     origin_matrix,
     origin_name,
     shown,
-    wijk_concentration,
+    wijk_rows,
+    wijk_table,
+    with_codes,
 )
 from analysis.tables import fmt_int, fmt_percent, md_text
 
@@ -69,13 +71,7 @@ def inflow_by_group(data: ReportData, gemeente: str) -> pd.DataFrame:
         rows.append({"Doelgroep": labels[doelgroep], "Verhuringen": count[gemeente],
                      "Per 1.000 huishoudens": rate[gemeente],
                      f"Per 1.000 huishoudens {data.region.naam}": rate[data.region.naam]})
-    return _with_codes(pd.DataFrame(rows), "Doelgroep", codes.aandachtsgroepen())
-
-
-def _with_codes(frame: pd.DataFrame, column: str, values: object) -> pd.DataFrame:
-    """The codes of a column of names, for the tabellenboek (see `show.table`)."""
-    frame.attrs["codes"] = {column: [str(v) for v in values]}
-    return frame
+    return with_codes(pd.DataFrame(rows), "Doelgroep", codes.aandachtsgroepen())
 
 
 def _largest_first(frame: pd.DataFrame) -> pd.DataFrame:
@@ -98,7 +94,7 @@ def origins(data: ReportData, gemeente: str) -> pd.DataFrame:
     result = pd.DataFrame({"Herkomst": [origin_name(data, c) for c in frame.index],
                            "Verhuringen": frame["Verhuringen"].to_numpy(),
                            "Aandeel": frame["Aandeel"].to_numpy()})
-    return _with_codes(result, "Herkomst", frame.index)
+    return with_codes(result, "Herkomst", frame.index)
 
 
 def destinations(data: ReportData, gemeente: str) -> pd.DataFrame:
@@ -111,27 +107,16 @@ def destinations(data: ReportData, gemeente: str) -> pd.DataFrame:
     result = pd.DataFrame({"Gehuisvest in": [data.gemeente_name(g) for g in frame.index],
                            "Verhuringen": frame["Verhuringen"].to_numpy(),
                            "Aandeel": frame["Aandeel"].to_numpy()})
-    return _with_codes(result, "Gehuisvest in", frame.index)
+    return with_codes(result, "Gehuisvest in", frame.index)
 
 
-def wijken(data: ReportData, gemeente: str) -> pd.DataFrame:
+def wijken(data: ReportData, gemeente: str, number: bool = False) -> pd.DataFrame:
     """The gemeente's wijken with enough lettings (or hidden), highest concentration first:
-    the share of priority groups among new tenants and the index against the gemeente."""
-    index = wijk_concentration(data, gemeente)
-    share = data.rows("aandeel_aandachtsgroepen_wijk", periode=data.period,
-                      categorie=gemeente).set_index("gebied")["waarde"]
-    layer = data.wijken_map()
-    names = {} if layer is None else dict(zip(layer["code"], layer["naam"], strict=True))
-    frame = pd.DataFrame({"Aandeel aandachtsgroepen": share.reindex(index.index),
-                          "Concentratie-index": index})
-    frame = frame.sort_values("Concentratie-index", ascending=False, kind="stable",
-                              na_position="last")
-    result = frame.set_axis([names.get(code, code) for code in frame.index]
-                            ).rename_axis("Wijk").reset_index()
-    return _with_codes(result, "Wijk", frame.index)
-
-
-WIJK_FORMATS = {"Aandeel aandachtsgroepen": "procent", "Concentratie-index": "index"}
+    lettings, the share of priority groups among the new tenants and the index against the
+    gemeente; with `number` the CBS wijk number the map labels them with."""
+    table = wijk_table(data, gemeente).sort_values("index", ascending=False, kind="stable",
+                                                   na_position="last")
+    return wijk_rows(data, table, number=number)
 
 
 def model_by_year(data: ReportData, gemeente: str) -> pd.DataFrame:

@@ -18,10 +18,15 @@ from analysis.report.shared import (
     names,
     origin_matrix,
     origin_name,
+    wijk_rows,
+    wijk_summary,
+    wijk_table,
+    wijken_above_threshold,
 )
 from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_percent, md_text
 
 SEVERITY = {"hoog": 0, "midden": 1, "laag": 2}  # rank of a signal
+TOP_WIJKEN = 10  # the regional report's table of concentrated wijken has at least this many
 
 
 @dataclass(frozen=True)
@@ -103,18 +108,25 @@ def _housing_task_signals(data: ReportData) -> list[Signal]:
 
 def _wijk_signals(data: ReportData) -> list[Signal]:
     settings = data.region.signalen
-    wijken = concentrated_wijken(data)
-    if wijken.empty:
+    counts = wijken_above_threshold(data)
+    total = counts.get(data.region.naam, 0)
+    if not total:
         return []
-    factor = fmt_decimal(settings.wijk_concentratie)
+    factor, summary = fmt_decimal(settings.wijk_concentratie), wijk_summary(data)
     return [Signal(
-        "laag", f"Kansrijke woonstart: in {fmt_int(len(wijken))} "
-                f"{'wijk' if len(wijken) == 1 else 'wijken'} is het aandeel aandachtsgroepen "
-                f"onder de nieuwe huurders minstens {factor} keer zo hoog als in de eigen "
-                "gemeente.",
+        "laag", f"Kansrijke woonstart: {summary[:1].lower()}{summary[1:]}",
         f"concentratie-index van een wijk minstens {factor}, in wijken met minstens "
         f"{fmt_int(settings.wijk_minimaal_verhuringen)} verhuringen over {data.period}",
-        len(wijken))]
+        total)]
+
+
+def top_wijken(data: ReportData, at_least: int = TOP_WIJKEN) -> pd.DataFrame:
+    """The wijken of the region with the highest concentration over the period: every published
+    one at or above the signal threshold, and at least `at_least`."""
+    table = wijk_table(data)
+    ranked = table[table["index"].notna()].sort_values("index", ascending=False, kind="stable")
+    count = max(at_least, len(concentrated_wijken(data)))
+    return wijk_rows(data, ranked.head(count), gemeente=True)
 
 
 def signals(data: ReportData) -> list[Signal]:
@@ -186,11 +198,11 @@ def key_messages(data: ReportData) -> list[str]:
             "opgeleverde woningen en harde plannen minder dan "
             f"{fmt_percent(data.region.signalen.woonopgave_minimaal, 0)} van de opgave. Vraag "
             "aan de Tafel: vraag de gemeenten en corporaties om extra plannen voor deze groepen.")
-    wijken = concentrated_wijken(data)
-    if len(wijken):
+    wijken = wijken_above_threshold(data).get(region, 0)
+    if wijken:
         messages.append(
-            f"**Kansrijke woonstart staat onder druk in {fmt_int(len(wijken))} "
-            f"{'wijk' if len(wijken) == 1 else 'wijken'}.** Daar is het aandeel "
+            f"**Kansrijke woonstart staat onder druk in {fmt_int(wijken)} "
+            f"{'wijk' if wijken == 1 else 'wijken'}.** Daar is het aandeel "
             "aandachtsgroepen onder de nieuwe huurders minstens "
             f"{fmt_decimal(data.region.signalen.wijk_concentratie)} keer zo hoog als in de "
             "eigen gemeente. Vraag aan de Tafel: vraag de gemeenten om bij toewijzing en "

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import codes
+from analysis.figures.maps import wijk_number
 from analysis.report.data import ReportData
-from analysis.tables import SUPPRESSED, fmt_value, md_text
+from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_value, md_text
 
 LIMIT_INDICATOR = "aandeel_mutaties_aandachtsgroepen"
 ORIGINS_OUTSIDE = {"buiten_regio": "Buiten de regio", "buitenland": "Buitenland",
@@ -51,6 +52,11 @@ def names(items: list[str], last: str = "en") -> str:
 
 def min_wijk_lettings(data: ReportData) -> int:
     return data.region.signalen.wijk_minimaal_verhuringen
+
+
+def few_wijk_lettings(data: ReportData) -> str:
+    """What a wijk map says of a wijk left out for too few lettings."""
+    return f"minder dan {fmt_int(min_wijk_lettings(data))} verhuringen"
 
 
 def _by_doelgroep(frame: pd.DataFrame) -> pd.DataFrame:
@@ -130,32 +136,84 @@ def origin_name(data: ReportData, origin: str) -> str:
     return ORIGINS_OUTSIDE.get(origin) or data.gemeente_name(origin)
 
 
-def wijk_table(data: ReportData) -> pd.DataFrame:
-    """Per wijk over the period the concentration index (`waarde`) beside the share of priority
-    groups among its lettings (`teller_aandeel`, `noemer_aandeel`, `waarde_aandeel`), only for
-    wijken with enough lettings to mean something (a setting)."""
-    keys = ["gebied", "periode"]
-    index = data.rows("concentratie_index_wijk", periode=data.period)
-    share = data.rows("aandeel_aandachtsgroepen_wijk", periode=data.period)
-    both = index.merge(share[[*keys, "teller", "noemer", "waarde"]], on=keys,
-                       suffixes=("", "_aandeel"))
-    return both[both["noemer_aandeel"] >= min_wijk_lettings(data)]
-
-
-def concentrated_wijken(data: ReportData) -> pd.DataFrame:
-    """Wijken whose share of priority groups is at least the threshold in the settings times
-    their gemeente's share over the period."""
-    wijken = wijk_table(data)
-    return wijken[wijken["waarde"] >= data.region.signalen.wijk_concentratie]
-
-
-def wijk_concentration(data: ReportData, gemeente: str | None = None) -> pd.Series:
-    """Concentration index per wijk (of one gemeente, or the region) over the period, where
-    enough lettings make it meaningful; a hidden index stays in as NaN, so the map draws it as
-    not published."""
-    table = wijk_table(data)
-    index = data.rows("concentratie_index_wijk", periode=data.period)
+def wijk_table(data: ReportData, gemeente: str | None = None) -> pd.DataFrame:
+    """Per wijk (of one gemeente, or the region) over the period, indexed by wijk code: its
+    gemeente, lettings, share of priority groups among them and concentration index (NaN where
+    hidden). Only wijken with enough lettings to mean something (a setting), and those whose
+    figures are hidden, so a map can draw them as not published."""
+    where = {"periode": data.period, "gebiedsniveau": "wijk"}
     if gemeente is not None:
-        table, index = (t[t["categorie"] == gemeente] for t in (table, index))
-    hidden = index.loc[index["status"] != "getoond"].set_index("gebied")["waarde"]
-    return pd.concat([table.set_index("gebied")["waarde"], hidden])
+        where["categorie"] = gemeente
+    lettings = data.rows("verhuringen_wijk", doelgroep="alle", **where).set_index("gebied")
+    index = data.rows("concentratie_index_wijk", **where).set_index("gebied")
+    table = pd.DataFrame({
+        "gemeente": index["categorie"],
+        "verhuringen": lettings["waarde"].reindex(index.index),
+        "aandeel": data.rows("aandeel_aandachtsgroepen_wijk", **where)
+        .set_index("gebied")["waarde"].reindex(index.index),
+        "index": index["waarde"]})
+    hidden = index["status"] != "getoond"
+    return table[(table["verhuringen"] >= min_wijk_lettings(data))
+                 | (hidden & ~(table["verhuringen"] < min_wijk_lettings(data)))]
+
+
+def concentrated_wijken(data: ReportData, gemeente: str | None = None) -> pd.DataFrame:
+    """Published wijken whose concentration index over the period is at least the signal
+    threshold in the settings, highest first (`wijk_table`'s columns)."""
+    wijken = wijk_table(data, gemeente)
+    above = wijken[wijken["index"] >= data.region.signalen.wijk_concentratie]
+    return above.sort_values("index", ascending=False, kind="stable")
+
+
+def wijk_rows(data: ReportData, table: pd.DataFrame, *, number: bool = False,
+              gemeente: bool = False) -> pd.DataFrame:
+    """Wijken of `wijk_table` as a table for the reader: by name, with the CBS wijk number the
+    map labels them with (`number`) or their gemeente (`gemeente`), in the given order."""
+    layer = data.wijken_map()
+    known = {} if layer is None else dict(zip(layer["code"], layer["naam"], strict=True))
+    columns = {"Nr.": [wijk_number(code) for code in table.index]} if number else {}
+    columns["Wijk"] = [known.get(code, code) for code in table.index]
+    if gemeente:
+        columns["Gemeente"] = [data.gemeente_name(g) for g in table["gemeente"]]
+    frame = pd.DataFrame({**columns, "Verhuringen": table["verhuringen"].to_numpy(),
+                          "Aandeel aandachtsgroepen": table["aandeel"].to_numpy(),
+                          "Concentratie-index": table["index"].to_numpy()})
+    return with_codes(frame, "Wijk", table.index)
+
+
+WIJK_FORMATS = {"Verhuringen": "verhuringen", "Aandeel aandachtsgroepen": "procent",
+                "Concentratie-index": "index"}
+
+
+def with_codes(frame: pd.DataFrame, column: str, values: object) -> pd.DataFrame:
+    """The codes of a column of names, for the tabellenboek (see `show.table`)."""
+    frame.attrs["codes"] = {column: [str(v) for v in values]}
+    return frame
+
+
+def wijken_above_threshold(data: ReportData) -> pd.Series:
+    """The number of wijken at or above the signal threshold over the period, per gemeente and
+    for the region (indicator `wijken_boven_drempel`)."""
+    return data.values("wijken_boven_drempel", periode=data.period,
+                       doelgroep="aandachtsgroepen").astype(int)
+
+
+def wijk_summary(data: ReportData, gemeente: str | None = None) -> str:
+    """One sentence on the wijken at or above the signal threshold, for the region (per
+    gemeente) or one gemeente, with the rule."""
+    settings = data.region.signalen
+    counts = wijken_above_threshold(data)
+    count = int(counts.get(gemeente or data.region.naam, 0))
+    where = (f"in {'geen enkele wijk' if not count else fmt_int(count)}"
+             f"{' wijk' if count == 1 else ' wijken' if count else ''} met minstens "
+             f"{fmt_int(settings.wijk_minimaal_verhuringen)} verhuringen over {data.period}")
+    compared = ("heel " + md_text(data.gemeente_name(gemeente)) if gemeente
+                else "de eigen gemeente")
+    sentence = (f"{where[:1].upper()}{where[1:]} is het aandeel aandachtsgroepen onder de nieuwe "
+                f"huurders minstens {fmt_decimal(settings.wijk_concentratie)} keer zo hoog als "
+                f"in {compared}")
+    if gemeente or not count:
+        return sentence + "."
+    by_size = counts.drop(data.region.naam).sort_values(ascending=False, kind="stable")
+    return sentence + ": " + names([f"{data.gemeente_name(g)} {fmt_int(n)}"
+                                    for g, n in by_size.items() if n]) + "."

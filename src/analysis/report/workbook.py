@@ -31,6 +31,7 @@ UNITS: dict[str, str] = {
     "verhuringen": "Aantal verhuringen.",
     "huishoudens": "Aantal huishoudens.",
     "woningen": "Aantal woningen.",
+    "wijken": "Aantal wijken.",
     "per 1.000 huishoudens": "Aantal per 1.000 particuliere huishoudens; getoond met één "
                              "decimaal.",
     "per 100 sociale huurwoningen": "Aantal per 100 sociale huurwoningen; getoond met één "

@@ -14,7 +14,14 @@ from analysis.disclosure import exposed
 from analysis.indicators.catalogue import catalogue
 from analysis.indicators.table import ALLE
 from analysis.model.config import MODEL_SPOOR, VerdeelmodelConfig
-from analysis.protection import HIDDEN_COLUMNS, KEY, MODEL_COUNTS, MODEL_DERIVED, relations
+from analysis.protection import (
+    HIDDEN_COLUMNS,
+    KEY,
+    MODEL_COUNTS,
+    MODEL_DERIVED,
+    noemer_cells,
+    relations,
+)
 from analysis.report.leaks.data import (
     DataFile,
     count_rows,
@@ -71,15 +78,12 @@ def _noemer_cells(rows: pd.DataFrame, counts: pd.DataFrame, region: RegionConfig
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.round(count * indicator.factor / rate)
         cells = counts.loc[counts["reeks"] == teller_reeks, KEY]
-        reeks, _, level = protection.noemer.partition("/")
         noemer = pd.concat([
             rates[KEY].assign(value=np.where(np.isfinite(value), value, np.nan),
                               row=rates.index),
-            cells.assign(value=np.nan, row=cells.index)]).assign(
-            reeks=reeks, column="waarde", derived=True)
-        # as `protection` keys it: the region's cell for the categorie, or the gebied's total
-        parts.append(noemer.assign(gebiedsniveau="regio", gebied=region.naam)
-                     if level == "regio" else noemer.assign(categorie=ALLE))
+            cells.assign(value=np.nan, row=cells.index)])
+        parts.append(noemer_cells(protection.noemer, noemer, region).assign(
+            column="waarde", derived=True))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
