@@ -15,7 +15,8 @@ jaar of de hele monitorperiode), doelgroep (een code, `aandachtsgroepen` = alle 
 `alle` = geen uitsplitsing), categorie (toewijzingsroute, urgentiecategorie, herkomst, eenheid of
 gemeente van de wijk; anders `alle`), waarde, teller en noemer. Waarde = factor × teller / noemer;
 bij aantallen is de waarde de teller. Regiocijfers zijn de som van de tellers en noemers van de
-gemeenten, periodecijfers de som over de jaren: zo tellen ze altijd op.
+gemeenten, periodecijfers de som over de jaren: zo tellen ze altijd op (behalve het aantal wijken
+boven de signaalwaarde, dat per periode wordt geteld).
 
 Die tabel is vertrouwelijk. Wat gepubliceerd wordt, komt uit `openbaar_indicatoren.parquet`:
 dezelfde rijen met een status per cel (getoond, klein, secundair), waarin kleine aantallen
@@ -30,14 +31,20 @@ PROTECTION = {
     "verschil": "verschil van aantallen; afgeschermd als het een afgeschermd aantal zou "
                 "prijsgeven",
     "volgt": "afgeschermd waar `{volgt}` is afgeschermd",
-    "geen": "geen huishoudens (woningen of een instelling); niet afgeschermd",
+    "geen": "geen huishoudens (woningen, wijken of een instelling); niet afgeschermd",
 }
+NOEMER_CELL = {"": "het totaal over de categorieën", "regio": "de cel van de regio",
+               "doelgroep": "de cel voor alle doelgroepen"}
 
 
 def protection_text(protection: Protection) -> str:
     text = PROTECTION[protection.soort].format(volgt=protection.volgt)
     if protection.reeks:
         text += f"; de teller is dezelfde cel als bij `{protection.reeks}`"
+    if protection.noemer:
+        reeks, _, cell = protection.noemer.partition("/")
+        text += (f"; de noemer is {NOEMER_CELL[cell]} van `{reeks}`, en is die afgeschermd, "
+                 "dan ook de verhouding")
     return text
 
 
