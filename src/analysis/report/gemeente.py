@@ -20,6 +20,7 @@ from analysis.report.shared import (
     wijk_table,
     with_codes,
 )
+from analysis.report.trends import by_year
 from analysis.tables import fmt_int, fmt_percent, md_text
 
 # (indicator, doelgroep) pairs of the comparison table, in reading order.
@@ -53,12 +54,9 @@ def comparison_table(data: ReportData, gemeente: str, periode: str) -> pd.DataFr
 
 
 def limit_by_year(data: ReportData, gemeente: str) -> pd.DataFrame:
-    rows = []
-    for jaar in data.region.jaren:
-        values = data.values(LIMIT_INDICATOR, periode=str(jaar))
-        rows.append({"Jaar": str(jaar), data.gemeente_name(gemeente): values[gemeente],
-                     data.region.naam: values[data.region.naam]})
-    return pd.DataFrame(rows)
+    """The limit share per year, of the gemeente and the region (rows: years, 'Jaar')."""
+    frame = by_year(data, LIMIT_INDICATOR, [gemeente, data.region.naam])
+    return frame.rename_axis("Jaar").reset_index()
 
 
 def inflow_by_group(data: ReportData, gemeente: str) -> pd.DataFrame:

@@ -8,10 +8,10 @@ from typing import NamedTuple
 
 from analysis import figures
 from analysis.figures import maps
-from analysis.report import appendix, shared, show
+from analysis.report import appendix, shared, show, trends
 from analysis.report.data import ReportData, load_report_data
 
-__all__ = ["appendix", "figures", "maps", "setup", "shared", "show"]
+__all__ = ["appendix", "figures", "maps", "setup", "shared", "show", "trends"]
 
 
 class Setup(NamedTuple):

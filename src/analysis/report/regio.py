@@ -278,30 +278,6 @@ def inflow_by_group(data: ReportData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-LARGEST_GROUPS = 6  # lines in the inflow chart; the rest is one line (the palette has 8)
-
-
-def inflow_by_year(data: ReportData) -> pd.DataFrame:
-    """For the chart: years × the largest doelgroepen over the period, plus the other
-    aandachtsgroepen together, lettings in the region."""
-    labels = codes.labels("doelgroepen")
-    years = [str(j) for j in data.region.jaren]
-
-    def per_year(doelgroep: str) -> pd.Series:
-        return pd.Series({y: data.values("verhuringen", periode=y, doelgroep=doelgroep)
-                          [data.region.naam] for y in years})
-
-    totals = {d: data.values("verhuringen", periode=data.period, doelgroep=d)[data.region.naam]
-              for d in codes.aandachtsgroepen()}
-    largest = sorted(totals, key=lambda d: -1 if pd.isna(totals[d]) else totals[d],
-                     reverse=True)[:LARGEST_GROUPS]
-    frame = pd.DataFrame({labels[d]: per_year(d) for d in largest})
-    # The rest is only known in a year where every large group is published.
-    frame["Overige aandachtsgroepen"] = (per_year("aandachtsgroepen")
-                                         - frame.sum(axis=1, min_count=len(largest)))
-    return frame
-
-
 def routes_table(data: ReportData) -> pd.DataFrame:
     """Lettings per toewijzingsroute over the period in the region: all, and to aandachtsgroepen."""
     labels = codes.labels("toewijzingsroutes")

@@ -1,0 +1,43 @@
+"""Developments over the years for the trend charts of the regional report and the appendix:
+one indicator per year for a few areas, and the lettings per year of the largest groups."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import codes
+from analysis.report.data import ReportData
+
+LARGEST_GROUPS = 6  # lines in the inflow chart; the rest is one line (the palette has 8)
+
+
+def years(data: ReportData) -> list[str]:
+    return [str(jaar) for jaar in data.region.jaren]
+
+
+def by_year(data: ReportData, indicator: str, gebieden: list[str],
+            doelgroep: str = "alle") -> pd.DataFrame:
+    """Years × areas (gemeente codes or the region, named): one indicator, NaN where hidden."""
+    frame = pd.DataFrame({jaar: data.values(indicator, periode=jaar, doelgroep=doelgroep)
+                          .reindex(gebieden) for jaar in years(data)}).T
+    return frame.set_axis([data.gemeente_name(g) for g in gebieden], axis=1)
+
+
+def inflow_by_year(data: ReportData, gebied: str | None = None) -> pd.DataFrame:
+    """Years × the largest doelgroepen of the area over the period, plus the other
+    aandachtsgroepen together: lettings in a gemeente, or in the region without one."""
+    gebied = gebied or data.region.naam
+    labels = codes.labels("doelgroepen")
+
+    def per_year(doelgroep: str) -> pd.Series:
+        return by_year(data, "verhuringen", [gebied], doelgroep).iloc[:, 0]
+
+    totals = {d: data.values("verhuringen", periode=data.period, doelgroep=d).get(gebied)
+              for d in codes.aandachtsgroepen()}
+    largest = sorted(totals, key=lambda d: -1 if pd.isna(totals[d]) else totals[d],
+                     reverse=True)[:LARGEST_GROUPS]
+    frame = pd.DataFrame({labels[d]: per_year(d) for d in largest})
+    # The rest is only known in a year where every large group is published.
+    frame["Overige aandachtsgroepen"] = (per_year("aandachtsgroepen")
+                                         - frame.sum(axis=1, min_count=len(largest)))
+    return frame
