@@ -22,7 +22,7 @@ LAYERS: list[list[list[str]]] = [
      ["report.index"], ["report.notebook"], ["report.kinds"], ["report.leaks"],
      ["report.contents"]],
     [["report.regio"], ["report.gemeente"], ["report.doelgroep"], ["report.appendix"]],
-    [["report.shared"], ["report.show"]],
+    [["report.shared"], ["report.show"], ["report.trends"]],
     [["report.data"]],
     [["figures"], ["render"]],
     [["indicators"], ["protection"]],
