@@ -16,7 +16,7 @@ from analysis import codes
 from analysis.figures import maps
 from analysis.indicators.catalogue import catalogue
 from analysis.report import gemeente as g
-from analysis.report import regio, shared
+from analysis.report import regio, shared, trends
 from analysis.tables import fmt_percent, fmt_value
 from conftest import pdf_pages
 
@@ -318,3 +318,19 @@ def test_appendix_wijken_carry_the_map_number_and_their_count(data):
     wijken = "geen enkele wijk" if not count else f"{count} wijk"
     assert shared.wijk_summary(data, "GM0518").startswith(f"In {wijken}")
     assert shared.wijk_summary(data, "GM0518").endswith("in heel ’s-Gravenhage.")
+
+
+def test_trends_are_the_yearly_rows_of_one_indicator(data):
+    gemeente, region = "GM0503", data.region.naam
+    frame = trends.by_year(data, "aandeel_eigen_herkomst", [gemeente, region],
+                           doelgroep="aandachtsgroepen")
+    assert list(frame.index) == [str(j) for j in data.region.jaren]
+    assert list(frame.columns) == ["Delft", region]
+    for jaar in frame.index:
+        values = data.values("aandeel_eigen_herkomst", periode=jaar, doelgroep="aandachtsgroepen")
+        assert frame.at[jaar, "Delft"] == values[gemeente]
+    inflow = trends.inflow_by_year(data, gemeente)
+    assert len(inflow.columns) == trends.LARGEST_GROUPS + 1
+    priority = trends.by_year(data, "verhuringen", [gemeente], "aandachtsgroepen").iloc[:, 0]
+    complete = inflow.notna().all(axis=1)
+    assert np.allclose(inflow[complete].sum(axis=1), priority[complete])
