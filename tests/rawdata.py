@@ -35,6 +35,35 @@ def verhuringen_rows() -> list[list[str]]:
     ]
 
 
+WAITING_HEADER = ("inschrijfduur", "zoekduur", "reacties")
+
+
+def waiting_times() -> list[list[str]]:
+    """Inschrijfduur and zoekduur (months) and reacties for the twelve lettings, in order; the
+    direct mediations (V004, V005, V010, V012) have no zoekduur and no advert."""
+    return [
+        ["96", "40", "250"],  # V001 regulier, geen, GM0518 2021
+        ["5", "3", "120"],  # V002 urgentie, beperking, GM0503 2021
+        ["60", "20", "80"],  # V003 lokaal_maatwerk, ouderen, GM0637 2022
+        ["4", "", ""],  # V004 uitstroom, vrouwenopvang, GM1916 2022
+        ["2", "", ""],  # V005 statushouder, GM0603 2023
+        ["30", "12", "400"],  # V006 loting, geen, GM1783 2023
+        ["7", "4", "150"],  # V007 urgentie, detentie, GM1842 2024
+        ["18", "1", "25"],  # V008 direct_te_huur, geen, GM1926 2024
+        ["110", "50", "300"],  # V009 regulier, ouderen, GM0629 2024
+        ["3", "", ""],  # V010 uitstroom, mo, GM0518 2025
+        ["24,5", "6", "200"],  # V011 regulier, studenten, GM0503 2025
+        ["9", "", ""],  # V012 bemiddeling_overig, woonwagenbewoners, GM0518 2025
+    ]
+
+
+def with_waiting_times(header: list[str], rows: list[list[str]]) -> None:
+    """Add the optional waiting-time columns to the lettings (an edit for `rewrite`)."""
+    header.extend(WAITING_HEADER)
+    for row, extra in zip(rows, waiting_times(), strict=True):
+        row.extend(extra)
+
+
 def voorraad_rows() -> list[list[str]]:
     return [[g, str(y), "1.200", "75"] for g in REGION for y in YEARS]
 

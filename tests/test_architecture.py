@@ -21,14 +21,16 @@ LAYERS: list[list[list[str]]] = [
     [["report.execute"], ["report.convert"], ["report.exports", "report.workbook"],
      ["report.index"], ["report.notebook"], ["report.kinds"], ["report.leaks"],
      ["report.contents"]],
-    [["report.regio"], ["report.gemeente"], ["report.doelgroep"], ["report.appendix"]],
-    [["report.shared"], ["report.show"], ["report.trends"]],
+    [["report.regio"], ["report.gemeente"], ["report.doelgroep"], ["report.appendix"],
+     ["report.editions"], ["report.monitor"]],
+    [["report.shared", "report.signals", "report.wachttijden"], ["report.show"],
+     ["report.trends"]],
     [["report.data"]],
     [["figures"], ["render"]],
     [["indicators"], ["protection"]],
     [["model.run"]],
     [["context"]],
-    [["ingest"], ["demo"], ["geo"]],
+    [["ingest"], ["demo"], ["geo"], ["editions"]],
     [["validate"]],
     [["readers"], ["parsing"]],
     [["processed"]],
@@ -36,7 +38,7 @@ LAYERS: list[list[list[str]]] = [
                  "indicators.docs"]],
     [["config"], ["contracts"], ["tables"], ["storage", "workspace"], ["layout"], ["issues"],
      ["report"], ["disclosure"], ["formulas"]],
-    [["codes"], ["analysis"]],
+    [["codes"], ["analysis"], ["periods"]],
 ]
 
 

@@ -15,7 +15,11 @@ def test_default_config_is_haaglanden():
     assert len(config.gemeenten) == 9
     assert config.jaren == (2021, 2022, 2023, 2024, 2025)
     assert config.gemeente_naam("GM0603") == "Rijswijk (ZH.)"
-    assert config.signalen.verschil_relatief == 0.20 and config.signalen.wijk_concentratie == 1.5
+    signalen = config.signalen
+    assert signalen.wijk_concentratie == 1.5 and signalen.wijk_minimaal_verhuringen == 20
+    assert [r.id for r in signalen.regels] == [
+        "boven_mutatiegrens", "verdeling_wijkt_af", "woonopgave_blijft_achter",
+        "wijken_boven_drempel"]
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -29,10 +33,12 @@ def test_default_config_is_haaglanden():
     ("periode: {van: 2021, tot_en_met: 2025}", "instelling 'regio': ontbreekt"),
     (f"{BASE}signalen: [1, 2]", "instelling 'signalen': verwacht een mapping met drempels"),
     (f"{BASE}signalen: {{drempel: 3}}", "instelling 'signalen.drempel': onbekende instelling"),
-    (f"{BASE}signalen: {{verschil_relatief: -0.1}}",
-     "instelling 'signalen.verschil_relatief': verwacht een positief getal, gevonden -0.1"),
-    (f"{BASE}signalen: {{verschil_minimaal: 2.5}}",
-     "instelling 'signalen.verschil_minimaal': verwacht een positief geheel getal"),
+    (f"{BASE}signalen: {{wijk_concentratie: -0.1}}",
+     "instelling 'signalen.wijk_concentratie': verwacht een positief getal, gevonden -0.1"),
+    (f"{BASE}signalen: {{wijk_minimaal_verhuringen: 2.5}}",
+     "instelling 'signalen.wijk_minimaal_verhuringen': verwacht een positief geheel getal"),
+    (f"{BASE}signalen: {{verschil_relatief: 0.2}}",
+     "instelling 'signalen.verschil_relatief': vervallen: deze drempel staat nu in een regel"),
     (f"{BASE}signalen: {{wijk_concentratie: ja}}",
      "instelling 'signalen.wijk_concentratie': verwacht een positief getal, gevonden 'ja'"),
 ])

@@ -268,6 +268,65 @@ def test_households_ages_rents_and_dates_are_consistent(lettings):
     assert (lettings["verhuring_id"].str[5:9].astype(int) == lettings["jaar"]).all()
 
 
+# --- waiting times ---------------------------------------------------------------------------
+
+DIRECT = ("statushouder", "uitstroom", "bemiddeling_overig")  # direct mediation: no advert
+
+
+def _waiting(lettings: pd.DataFrame) -> pd.DataFrame:
+    """The three waiting-time columns as numbers (NaN for an empty cell), with the route."""
+    numbers = lettings[["inschrijfduur", "zoekduur", "reacties"]].replace("", None).astype(float)
+    return numbers.assign(route=lettings["toewijzingsroute"], doelgroep=lettings["doelgroep"])
+
+
+def test_waiting_time_calibration_is_read():
+    wachttijden = calibration().wachttijden
+    assert set(wachttijden.inschrijfduur) == set(codes.codes("toewijzingsroutes"))
+    regulier, _ = wachttijden.inschrijfduur["regulier"]
+    assert 84 <= regulier <= 108  # 7 to 9 years for a regular home in Haaglanden
+    assert all(median < 12 for route, (median, _) in wachttijden.inschrijfduur.items()
+               if route in (*DIRECT, "urgentie"))
+    assert not set(DIRECT) & (set(wachttijden.zoekduur_deel) | set(wachttijden.reacties))
+    assert all(0 < share < 1 for share in wachttijden.zoekduur_deel.values())
+
+
+def test_waiting_times_are_whole_months_within_the_contract(lettings):
+    waiting = _waiting(lettings)
+    for column in ("inschrijfduur", "zoekduur", "reacties"):
+        contract = verhuringen.CONTRACT.column(column)
+        filled = lettings.loc[lettings[column] != "", column]
+        assert filled.str.fullmatch(r"\d+").all(), column
+        assert waiting[column].dropna().between(contract.minimum, contract.maximum).all()
+    assert waiting["inschrijfduur"].notna().all()
+    searched = waiting[waiting["zoekduur"].notna()]
+    assert (searched["zoekduur"] <= searched["inschrijfduur"]).all()  # searching comes after
+
+
+def test_direct_mediation_has_no_search_and_no_advert(lettings):
+    waiting = _waiting(lettings)
+    direct = waiting["route"].isin(DIRECT)
+    assert waiting.loc[direct, ["zoekduur", "reacties"]].isna().all().all()
+    assert waiting.loc[~direct, ["zoekduur", "reacties"]].notna().all().all()
+
+
+def test_urgent_and_mediated_lettings_are_much_faster(lettings):
+    waiting = _waiting(lettings)
+    medians = waiting.groupby("route")[["inschrijfduur", "zoekduur", "reacties"]].median()
+    regulier = medians.loc["regulier"]
+    assert 84 <= regulier["inschrijfduur"] <= 108  # 7 to 9 years
+    for route in (*DIRECT, "urgentie"):
+        assert medians.at[route, "inschrijfduur"] <= 12, route  # months, not years
+    assert medians.at["urgentie", "zoekduur"] < 12
+    searched = medians[medians["zoekduur"].notna()]
+    assert (searched["zoekduur"] < searched["inschrijfduur"]).all()
+    # hundreds of responses to a regular advert, a few dozen when it is first come first served
+    assert regulier["reacties"] >= 150 and medians.at["loting", "reacties"] >= 150
+    assert medians.at["direct_te_huur", "reacties"] < 50
+    by_group = waiting.groupby("doelgroep")["inschrijfduur"].median()
+    assert by_group["ouderen"] > by_group["geen"] > 4 * by_group["uitstroom_mo"]
+    assert by_group["statushouders"] <= 6
+
+
 def test_ppm_woonopgave(ppm):
     years = list(range(CONFIG.jaar_van, CONFIG.jaar_tot_en_met + 6))
     assert set(ppm["fase"]) == set(codes.codes("ppm_fasen"))

@@ -5,6 +5,7 @@ demo build as a whole."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
 from importlib import resources
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from analysis.config import ConfigError, DisclosureSettings, GeoSettings, load_config
 from analysis.disclosure import SECONDARY, SHOWN, SMALL, exposed, membership, small, suppress
-from analysis.indicators.catalogue import catalogue
+from analysis.indicators.catalogue import Protection, catalogue
 from analysis.indicators.table import (
     AANDACHTSGROEPEN,
     ALLE,
@@ -33,6 +34,7 @@ from analysis.protection import (
     HIDDEN_COLUMNS,
     REDACTED_STEP,
     Protected,
+    measure_cells,
     noemer_cells,
     protect,
     relations,
@@ -397,6 +399,65 @@ def test_a_noemer_is_the_cell_the_catalogue_names():
             "verhuringen_wijk", level, gebied, doelgroep, categorie), spec
 
 
+def measures(noemers: dict[tuple[str, int, str, str], float]) -> pd.DataFrame:
+    """inschrijfduur_mediaan (a maat) for cells (gemeente, jaar, doelgroep, categorie) of the
+    toy, with the number of lettings it rests on as noemer; none of them, no value."""
+    rows = pd.DataFrame([
+        {"gebiedsniveau": "gemeente", "gebied": g, "periode": str(j), "doelgroep": d,
+         "categorie": c, "waarde": 12.0 if n else np.nan, "teller": np.nan, "noemer": n}
+        for (g, j, d, c), n in noemers.items()])
+    return finish(rows, "inschrijfduur_mediaan")
+
+
+def test_a_maat_follows_the_count_it_rests_on_and_its_noemer(toy):
+    cells = {  # (gemeente, jaar, doelgroep, categorie): (lettings with a value, status)
+        (WASSENAAR, 2024, "ouderen", ALLE): (3, SMALL),  # its count of 3 is small
+        (DELFT, 2024, "ouderen", ALLE): (20, SECONDARY),  # its count protects Wassenaar's
+        (DEN_HAAG, 2024, "ouderen", ALLE): (60, SHOWN),
+        (WASSENAAR, 2024, ALLE, "urgentie"): (8, SMALL),  # a shown count, but under 10
+        (WASSENAAR, 2024, "statushouders", "urgentie"): (1, SMALL),
+    }
+    assert published(toy.indicators, "verhuringen_route", WASSENAAR, 2024, ALLE,
+                     "urgentie")["status"] == SHOWN
+    without_value = (DEN_HAAG, 2024, "geen", "urgentie")  # its count is published
+    noemers = {**{k: n for k, (n, _) in cells.items()}, without_value: 0}
+    result = protect(pd.concat([indicator_table(), measures(noemers)]), model_run(), REGION,
+                     MODEL)
+    for (gemeente, jaar, doelgroep, categorie), (_, status) in cells.items():
+        row = published(result.indicators, "inschrijfduur_mediaan", gemeente, jaar, doelgroep,
+                        categorie)
+        assert row["status"] == status, (gemeente, doelgroep, categorie)
+        assert math.isnan(row["teller"]) and math.isnan(row["noemer"])  # never published
+    assert published(result.indicators, "inschrijfduur_mediaan", DEN_HAAG, 2024, "ouderen")[
+        "waarde"] == 12
+    # no figure: left out, so that an empty published value is always a hidden one
+    rows = result.indicators[result.indicators["indicator"] == "inschrijfduur_mediaan"]
+    assert len(rows) == len(cells)
+    assert rows[(rows["gebied"] == DEN_HAAG) & (rows["doelgroep"] == "geen")].empty
+    assert (rows["waarde"].isna() == (rows["status"] != SHOWN)).all()
+    # a maat is no cell: the counts are protected as without it
+    pd.testing.assert_frame_equal(result.cells, toy.cells)
+
+
+def test_a_maat_rests_on_the_total_of_its_categories():
+    key = pd.DataFrame({"gebiedsniveau": ["gemeente"] * 2, "gebied": [DELFT] * 2,
+                        "periode": ["2024"] * 2, "doelgroep": [ALLE] * 2,
+                        "categorie": ["regulier", ALLE]})
+    cells = measure_cells(Protection(soort="maat", reeks="verhuringen_route"), key)
+    assert list(zip(cells["reeks"], cells["categorie"], strict=True)) == [
+        ("verhuringen_route", "regulier"), ("verhuringen", ALLE)]
+    cells = measure_cells(Protection(soort="maat", reeks="verhuringen_urgentie"), key)
+    assert list(zip(cells["reeks"], cells["categorie"], strict=True)) == [
+        ("verhuringen_urgentie", "regulier"), ("verhuringen_route", "urgentie")]
+
+
+def test_a_maat_without_its_count_fails_loudly():
+    table = pd.concat([indicator_table(), measures({(DELFT, 2024, ALLE, "loting"): 30})])
+    with pytest.raises(ValueError, match="'inschrijfduur_mediaan' rust op een aantal dat er "
+                                         "niet is"):
+        protect(table, model_run(), REGION, MODEL)
+
+
 def test_the_thresholds_come_from_the_settings():
     region = dataclasses.replace(REGION, openbaarheid=DisclosureSettings(kleinste_aantal=3,
                                                                          kleinste_noemer=200))
@@ -591,6 +652,7 @@ def catalogue_text(monkeypatch):
     ("{soort: aantal, categorie: herkomst}", "bescherming verwacht soort"),
     ("{soort: volgt}", "bescherming verwacht soort"),
     ("{soort: aantal, volgt: verhuringen_route}", "bescherming verwacht soort"),
+    ("{soort: maat}", "reeks (verplicht bij soort maat)"),
     ("{soort: aandeel, reeks: verhuur}", "verwijst naar onbekende indicator 'verhuur'"),
     ("{soort: aantal, som: verhuur/urgentie}", "verwijst naar onbekende indicator 'verhuur'"),
 ])

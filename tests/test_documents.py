@@ -12,7 +12,7 @@ import yaml
 
 from analysis.config import ConfigError, load_config
 from analysis.report.kinds import SUFFIXES, document_kinds
-from analysis.report.pipeline import Selection, plan, publish
+from analysis.report.pipeline import Selection, covered, plan, publish
 from conftest import ROOT, snapshot
 
 KINDS = document_kinds(ROOT)
@@ -33,22 +33,25 @@ def _parameters(notebook: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("kind", KINDS.values(), ids=list(KINDS))
-def test_every_kind_is_built_and_listed(kind, demo_reports):
+def test_every_kind_is_built_and_listed(kind, demo_reports, data):
     reports, published = demo_reports
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert f"{kind.index} ({kind.format_names})" in index
+    period = covered(data)[kind.period][0]
     for value in kind.values(REGION):
         for suffix in kind.suffixes:
-            path = kind.target(reports, value).with_suffix(suffix)
+            path = kind.target(reports, value, period).with_suffix(suffix)
             assert path in published.outputs and path.is_file(), path
             assert f'href="{path.relative_to(reports).as_posix()}"' in index, path
 
 
-def test_nothing_else_is_built(demo_reports):
+def test_nothing_else_is_built(demo_reports, data):
     reports, published = demo_reports
     documents = {p for p in published.outputs if p.suffix in {*SUFFIXES.values(), ".xlsx"}
                  and p.name != "index.html" and p.parent != reports / "data"}
-    expected = {kind.target(reports, value).with_suffix(suffix) for kind in KINDS.values()
+    periods = covered(data)
+    expected = {kind.target(reports, value, periods[kind.period][0]).with_suffix(suffix)
+                for kind in KINDS.values()
                 for value in kind.values(REGION) for suffix in kind.suffixes}
     assert documents == expected
 
@@ -88,14 +91,19 @@ def test_build_help_lists_the_kinds(cli, monkeypatch, tmp_path):
     assert "Draai woonzorg build in de projectmap" in cli("build", "--help").output
 
 
+PERIODS = {"jaren": ("2021-2025", "2021–2025"),
+           "monitor": ("2025-K3", "januari t/m september 2025")}
+
+
 @pytest.mark.parametrize("only, expected", [
-    ({}, {"regio": 1, "gemeente": 9, "doelgroep": 16}),
+    ({}, {"regio": 1, "gemeente": 9, "doelgroep": 16, "monitor": 1}),
     ({"gemeente": ("GM0503", "GM0629")}, {"gemeente": 2}),
     ({"doelgroep": ("ouderen",)}, {"doelgroep": 1}),
     ({"gemeente": ("GM0503",), "doelgroep": ("ouderen",)}, {"gemeente": 1, "doelgroep": 1}),
 ])
 def test_selection_picks_kinds_by_parameter(only, expected, tmp_path):
-    documents = plan(KINDS, REGION, ROOT, tmp_path, tmp_path / "reports", Selection(only))
+    documents = plan(KINDS, REGION, PERIODS, ROOT, tmp_path, tmp_path / "reports",
+                     Selection(only))
     counted: dict[str, int] = {}
     for document in documents:
         counted[document.kind.id] = counted.get(document.kind.id, 0) + 1
@@ -105,10 +113,15 @@ def test_selection_picks_kinds_by_parameter(only, expected, tmp_path):
 
 def test_file_names_and_cover_text():
     gemeente, doelgroep = KINDS["gemeente"], KINDS["doelgroep"]
-    assert gemeente.target(Path("r"), "GM0518") == Path("r/gemeenten/bijlage-s-gravenhage")
+    assert gemeente.target(Path("r"), "GM0518", "2021-2025") == Path(
+        "r/gemeenten/bijlage-s-gravenhage")
     assert gemeente.area_text(REGION, "GM0603") == "Gemeente Rijswijk (ZH.)"
-    assert doelgroep.target(Path("r"), "dakloze_gezinnen").name == "doelgroep-dakloze-gezinnen"
+    assert doelgroep.target(Path("r"), "dakloze_gezinnen", "2021-2025").name == \
+        "doelgroep-dakloze-gezinnen"
     assert KINDS["regio"].area_text(REGION, None) == "Regio Haaglanden"
+    # the periodic monitor is named by the part of the year it runs through
+    assert KINDS["monitor"].period == "monitor"
+    assert KINDS["monitor"].target(Path("r"), None, "2025-K3") == Path("r/monitor-2025-k3")
 
 
 def _quarto(tmp_path: Path, documents: object) -> Path:
@@ -130,6 +143,7 @@ ENTRY = {"notebook": "analyses/x.ipynb", "titel": "T", "gebied": "G", "map": "."
     ({"x": {**ENTRY, "formaten": ["pdf"]}}, "documenten.x.formaten: verwacht een lijst uit"),
     ({"x": {**ENTRY, "parameter": "wijk"}}, "documenten.x.parameter: 'wijk' is onbekend"),
     ({"x": {**ENTRY, "toc": "ja"}}, "documenten.x.toc: verwacht true of false"),
+    ({"x": {**ENTRY, "periode": "maand"}}, "documenten.x.periode: 'maand' is onbekend"),
 ])
 def test_a_wrong_table_names_file_and_key(tmp_path, documents, message):
     with pytest.raises(ConfigError) as caught:

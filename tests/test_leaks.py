@@ -214,6 +214,23 @@ def test_rate_gives_its_hidden_count_away(cli, tmp_path):
                          f"het aantal verhuringen (gemeente {DELFT}, 2024")
 
 
+def test_a_median_gives_its_hidden_count_away(cli, tmp_path):
+    # over all routes a median rests on the lettings of its doelgroep, hidden for Delft in 2024
+    median = row(DELFT, "2024", 7.0, indicator="inschrijfduur_mediaan")
+    export([*CLEAN_ROWS, median]).to_parquet(tmp_path / "indicatoren.parquet")
+    fails(cli, tmp_path, "rij 7, kolom waarde: 'inschrijfduur_mediaan' getoond, terwijl het "
+                         f"aantal waarop het rust, verhuringen (gemeente {DELFT}, 2024, "
+                         "doelgroep statushouders, categorie alle), is afgeschermd")
+
+
+def test_a_median_over_too_few_lettings(cli, tmp_path):
+    median = row(REGION.naam, "2024", 7.0, indicator="zoekduur_mediaan")
+    frame = export([*CLEAN_ROWS, median]).assign(noemer=[*[None] * len(CLEAN_ROWS), 6.0])
+    frame.to_parquet(tmp_path / "indicatoren.parquet")
+    fails(cli, tmp_path, "rij 7, kolom waarde: 'zoekduur_mediaan' getoond bij een noemer van 6 "
+                         "(minder dan 10)")
+
+
 def test_small_count_in_the_model_results(cli, tmp_path):
     results = pd.DataFrame({"jaar": [2024, 2024], "gemeente": [DELFT, DEN_HAAG],
                             "vraag_eigen": [120, 2], "geplaatst_eigen": [120, None],

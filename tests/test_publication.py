@@ -186,8 +186,10 @@ def test_signals_are_ranked_with_their_rules_from_the_settings(data):
     signals = regio.signals(data)
     assert signals == sorted(signals, key=lambda s: s.rank)
     assert all(s.rule for s in signals)
+    rules = tuple(dataclasses.replace(r, drempel=100, referentie_procent=40)
+                  if r.indicator == "saldo" else r for r in data.region.signalen.regels)
     stricter = dataclasses.replace(data.region, signalen=dataclasses.replace(
-        data.region.signalen, verschil_relatief=0.4, verschil_minimaal=100))
+        data.region.signalen, regels=rules))
     strict = dataclasses.replace(data, region=stricter)
     kept = [s for s in regio.signals(strict) if "verdeelmodel" in s.text]
     assert kept and all("40%" in s.rule and "100 huishoudens" in s.rule for s in kept)
@@ -293,7 +295,7 @@ def test_the_wijken_above_the_threshold_are_one_figure_everywhere(data, texts):
     for gemeente, count in counts.drop(data.region.naam).items():
         assert (f"{data.gemeente_name(gemeente)} {count}" in summary) == (count > 0)
     signal = [s for s in regio.signals(data) if s.text.startswith("Kansrijke woonstart")]
-    assert len(signal) == 1 and f"in {total} wijken" in signal[0].text
+    assert len(signal) == 1 and f"in {total} van de wijken" in signal[0].text
     # the regional table lists every published wijk above the threshold, and more
     top = regio.top_wijken(data)
     threshold = data.region.signalen.wijk_concentratie

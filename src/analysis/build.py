@@ -1,8 +1,10 @@
 """The data step of the pipeline: ingest → indicators and verdeelmodel → data/processed, with the
-region's map layers beside them so the reports only read."""
+region's map layers and the comparison with the previous edition beside them so the reports only
+read; with an edition label, what was published is kept as that edition."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +14,15 @@ import pandas as pd
 
 from analysis.config import RegionConfig
 from analysis.context import prepare
+from analysis.editions import (
+    Comparison,
+    check_new,
+    check_settings,
+    comparison,
+    comparison_writers,
+    default_folder,
+    save_edition,
+)
 from analysis.geo import map_layers
 from analysis.indicators import compute_indicators
 from analysis.ingest import IngestResult, Progress, ingest
@@ -60,7 +71,8 @@ def analyse(data: ProcessedData, region: RegionConfig, model: VerdeelmodelConfig
 
 
 def write_analysis(result: Analysis, processed_dir: Path,
-                   layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> None:
+                   layers: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame],
+                   compared: Comparison) -> None:
     def parquet(frame: pd.DataFrame):
         return lambda path: frame.to_parquet(path, index=False)
 
@@ -82,6 +94,7 @@ def write_analysis(result: Analysis, processed_dir: Path,
         MODEL_SETTINGS: text(result.model_config.tekst),
         MAP_GEMEENTEN: parquet(gemeenten),
         MAP_WIJKEN: parquet(wijken),
+        **comparison_writers(compared),
     }
 
     def manifest(path: Path) -> None:  # beside the staged results
@@ -93,14 +106,32 @@ def write_analysis(result: Analysis, processed_dir: Path,
 
 
 def build(raw_dir: Path, processed_dir: Path, region: RegionConfig, model: VerdeelmodelConfig,
-          progress: Progress | None = None) -> tuple[IngestResult, Analysis]:
-    """Ingest, analyse and write. Relative boundary paths in the region settings count from the
-    working folder (the project folder)."""
+          progress: Progress | None = None, *, edition: str | None = None,
+          editions_dir: Path | None = None,
+          overwrite_edition: bool = False) -> tuple[IngestResult, Analysis]:
+    """Ingest, analyse, compare with the previous edition in `editions_dir` (default: beside
+    the processed folder) and write; with `edition`, keep what was published there under that
+    label. Relative boundary paths in the region settings count from the working folder (the
+    project folder)."""
+    started = dt.datetime.now().astimezone()
+    editions_dir = editions_dir or default_folder(processed_dir)
+    check_settings(region)
+    if edition is not None:  # before the slow part
+        check_new(editions_dir, edition, overwrite_edition)
     ingested = ingest(raw_dir, processed_dir, region, progress)
     layers = map_layers(region, cache_dir=Path(processed_dir) / BOUNDARY_CACHE)
     result = analyse(load_processed(processed_dir), region, model)
-    write_analysis(result, processed_dir, layers)
+    compared = comparison(editions_dir, result.published.indicators, region,
+                          bool(ingested.manifest["demo"]), started, exclude=edition)
+    write_analysis(result, processed_dir, layers, compared)
     if progress:
         progress(f"{len(result.indicators)} indicatorwaarden, verdeelmodel "
-                 f"({len(result.model.regio)} jaren) en kaartlagen geschreven")
+                 f"({len(result.model.regio)} jaren) en kaartlagen geschreven; "
+                 + (f"vergeleken met editie {compared.previous.label}" if compared.previous
+                    else "geen eerdere editie om mee te vergelijken"))
+    if edition is not None:
+        saved = save_edition(editions_dir, edition, processed_dir, region,
+                             overwrite=overwrite_edition)
+        if progress:
+            progress(f"editie {edition} bewaard in {saved}")
     return ingested, result

@@ -34,10 +34,14 @@ class _Clock:
 
 
 def _config(path: Path | None) -> RegionConfig:
+    from analysis.report.signals import check
+
     try:
-        return load_config(path)
+        region = load_config(path)
+        check(region)  # the signal rules name catalogue indicators: before any slow step
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    return region
 
 
 def _report(issues: list[Issue], limit: int) -> None:
@@ -258,6 +262,34 @@ def _doelgroep_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
     return found or None
 
 
+def _edition_label(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from analysis.editions import EditionError, check_label
+
+    try:
+        return None if value is None else check_label(value)
+    except EditionError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _edition(processed: Path, folder: Path | None, label: str | None,
+             overwrite: bool) -> dict[str, object]:
+    """The build's edition arguments. A label that is taken is replaced only when asked: the
+    option, or a yes at a terminal (without one, the build is refused before it starts)."""
+    from analysis.editions import EditionError, check_new, default_folder
+
+    folder = folder or default_folder(processed)
+    if label is not None and not overwrite:
+        try:
+            check_new(folder, label)
+        except EditionError as exc:
+            if not sys.stdin.isatty():
+                raise click.ClickException(str(exc)) from exc
+            click.confirm(f"Editie {label} bestaat al in {folder}. Vervangen?", abort=True,
+                          err=True)
+            overwrite = True
+    return {"edition": label, "editions_dir": folder, "overwrite_edition": overwrite}
+
+
 class _BuildCommand(click.Command):
     """`build --help` lists the document kinds from _quarto.yml in the working folder."""
 
@@ -297,9 +329,19 @@ class _BuildCommand(click.Command):
 @click.option("--werkmap", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True,
               help="Map voor uitgevoerde notebooks en figuren.")
+@click.option("--editie", metavar="LABEL", callback=_edition_label,
+              help="Bewaar wat deze build publiceert als editie LABEL (bijvoorbeeld 2025-H2) "
+                   "in EDITIES: letters, cijfers, punt, koppelteken en liggend streepje.")
+@click.option("--edities", "editions_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Map met de bewaarde edities; standaard de map edities naast PROCESSED "
+                   "(data/edities).")
+@click.option("--overschrijf-editie", "overwrite_edition", is_flag=True,
+              help="Vervang een bestaande editie met hetzelfde LABEL (anders wordt er gevraagd "
+                   "of geweigerd).")
 def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path | None,
           limit: int, gemeenten: tuple[str, ...], doelgroepen: tuple[str, ...],
-          alleen_data: bool, reports: Path | None, werkmap: Path) -> None:
+          alleen_data: bool, reports: Path | None, werkmap: Path, editie: str | None,
+          editions_dir: Path | None, overwrite_edition: bool) -> None:
     """Draai de hele pijplijn: van RAW naar PROCESSED en de rapporten in reports/.
 
     Schrijft de gevalideerde data, de indicatortabel, het verdeelmodel en de kaartlagen naar
@@ -307,6 +349,10 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
     reports/index.html. Met --gemeente of --doelgroep alleen de documenten voor die gemeente
     of doelgroep. Als een document mislukt, worden de andere toch gemaakt en eindigt het
     commando met code 1.
+
+    Elk document vergelijkt de cijfers met de laatst bewaarde eerdere editie in EDITIES
+    (paragraaf 'Wijzigingen ten opzichte van de vorige editie'); met --editie LABEL bewaart de
+    build de gepubliceerde cijfers daar als nieuwe editie.
 
     Eén build tegelijk per map. Een afgebroken build laat geen halve bestanden achter: draai
     hem opnieuw. reports/manifest.json komt als laatste; zonder dat is de set onvolledig."""
@@ -323,25 +369,28 @@ def build(raw: Path, processed: Path, config_path: Path | None, model_path: Path
     only = {name: values for name, values in (("gemeente", _gemeente_codes(gemeenten, region)),
                                               ("doelgroep", _doelgroep_codes(doelgroepen)))
             if values}
+    editions = _edition(processed, editions_dir, editie, overwrite_edition)
+    folders = [processed] if reports is None else [processed, werkmap, reports]
     try:  # one build at a time in these folders; checked before the slow part
-        with claim([processed] if reports is None else [processed, werkmap, reports]):
-            _build(raw, processed, region, model, limit, only, reports, werkmap)
+        with claim(folders + ([editions["editions_dir"]] if editie else [])):
+            _build(raw, processed, region, model, limit, only, reports, werkmap, editions)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
 def _build(raw: Path, processed: Path, region: RegionConfig, model: VerdeelmodelConfig,
            limit: int, only: dict[str, tuple[str, ...]], reports: Path | None,
-           werkmap: Path) -> None:
+           werkmap: Path, editions: dict[str, object]) -> None:
     """The data step, then (unless `reports` is None) the documents and the small-count
     check."""
     from analysis.build import build as run
+    from analysis.editions import EditionError
     from analysis.geo.errors import GeoError
 
     try:
-        _run_pipeline(processed, limit,
-                      lambda clock: run(raw, processed, region, model, progress=clock)[0])
-    except GeoError as exc:
+        _run_pipeline(processed, limit, lambda clock: run(raw, processed, region, model,
+                                                          progress=clock, **editions)[0])
+    except (GeoError, EditionError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
     if reports is None:
         return

@@ -31,6 +31,10 @@ PUBLISHED_MODEL_RESULTS = "openbaar_verdeelmodel_resultaten.parquet"
 PUBLISHED_MODEL_REGION = "openbaar_verdeelmodel_regio.parquet"
 PUBLISHED_MODEL_TRACE = "openbaar_verdeelmodel_trace.parquet"
 DISCLOSURE_CELLS = "openbaarheid_cellen.parquet"
+# The published key figures compared with the previous edition (`editions`): what moved, and
+# which edition that was (null when there is none).
+CHANGES = "wijzigingen.parquet"
+CHANGES_BASIS = "wijzigingen.json"
 # The settings the analysis used, kept beside its results so the reports use the same ones.
 REGION_SETTINGS = "instellingen_regio.yml"
 MODEL_SETTINGS = "instellingen_verdeelmodel.yml"

@@ -17,17 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis import codes
+from analysis import codes, periods
 from analysis.config import DisclosureSettings, RegionConfig
 from analysis.disclosure import SECONDARY, SHOWN, SMALL, small, suppress
-from analysis.indicators.catalogue import catalogue
+from analysis.indicators.catalogue import Protection, catalogue
 from analysis.indicators.table import AANDACHTSGROEPEN, ALLE, period_label
 from analysis.model.config import MODEL_SPOOR, VerdeelmodelConfig
 from analysis.model.run import ModelRun
 
 KEY = ["gebiedsniveau", "gebied", "periode", "doelgroep", "categorie"]
 # teller and noemer stay for the reports (a housing task's homes, a wijk's lettings), emptied
-# with the waarde where a row is hidden; the exports leave them out (`report.exports`).
+# with the waarde where a row is hidden (and for every maat); the exports leave them out
+# (`report.exports`).
 PUBLISHED_COLUMNS = ["indicator", *KEY, "waarde", "teller", "noemer", "status"]
 STATUS_COLUMN = "status"
 HIDDEN_COLUMNS = "afgeschermd"  # in the model results: the columns hidden in this row
@@ -139,6 +140,45 @@ def noemer_cells(spec: str, key: pd.DataFrame, region: RegionConfig) -> pd.DataF
     return key.assign(reeks=reeks, categorie=ALLE)
 
 
+def measure_cells(protection: Protection, key: pd.DataFrame) -> pd.DataFrame:
+    """The count cells (reeks and KEY) that the rows of a maat keyed `key` rest on: the cell of
+    its `reeks`, and for categorie 'alle' the total that reeks's categories add up to (`som`)."""
+    counted = catalogue()[protection.reeks]
+    cells = key.assign(reeks=counted.bescherming.reeks or counted.id)
+    if counted.bescherming.som:
+        total, _, categorie = counted.bescherming.som.partition("/")
+        at_total = (key["categorie"] == ALLE).to_numpy()
+        cells.loc[at_total, "reeks"] = catalogue()[total].bescherming.reeks or total
+        cells.loc[at_total, "categorie"] = categorie or ALLE
+    return cells
+
+
+def _measure_status(table: pd.DataFrame, cells: pd.DataFrame, rule: DisclosureSettings
+                    ) -> dict[str, np.ndarray]:
+    """Per maat (a median or mean over households), the status of each of its rows: that of
+    the count it rests on where that is hidden (the maat would show it is there, and its noemer
+    is that count when every letting has a value), else small where it rests on fewer than
+    `kleinste_noemer` lettings (a median of a few gives their values away). Without a letting
+    with a value there is no figure and nothing to hide; the published table leaves it out."""
+    known = cells.set_index(["reeks", *KEY])["status"]
+    out = {}
+    for indicator in catalogue().values():
+        if indicator.bescherming.soort != "maat":
+            continue
+        rows = table[table["indicator"] == indicator.id]
+        counts = measure_cells(indicator.bescherming, rows[KEY])
+        found = known.reindex(pd.MultiIndex.from_frame(counts[["reeks", *KEY]]))
+        if found.isna().any():
+            missing = counts[found.isna().to_numpy()].iloc[0]
+            raise ValueError(f"bescherming: '{indicator.id}' rust op een aantal dat er niet is: "
+                             f"{dict(missing)}")
+        status = found.to_numpy(dtype=object)
+        noemer = rows["noemer"].fillna(0).to_numpy()
+        status[(status == SHOWN) & (noemer > 0) & (noemer < rule.kleinste_noemer)] = SMALL
+        out[indicator.id] = status
+    return out
+
+
 def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: DisclosureSettings
                  ) -> tuple[dict[str, int], dict[str, int]]:
     """Cells for the model's results per gemeente and year and for its yearly region totals;
@@ -185,6 +225,29 @@ def _sums(frame: pd.DataFrame, by: list[str], total: pd.Series, part: pd.Series,
     return np.split(numbers, np.flatnonzero(np.diff(groups)) + 1) if len(numbers) else []
 
 
+def _within_year(frame: pd.DataFrame, checked: bool) -> list[np.ndarray]:
+    """Periods within a year (`analysis.periods`): the year is the sum of its quarters (or half
+    years), the year to date the sum of its first ones, and the year also the year to date plus
+    the rest, so a published year to date and year never give a hidden quarter away."""
+    series = ["reeks", "gebiedsniveau", "gebied", "doelgroep", "categorie"]
+    labels = frame["periode"]
+    found = []
+    for label in labels.unique():
+        part, to_date = periods.part(label), periods.through(label)
+        if part is not None and part.nummer == 1:
+            names = [p.label for p in part.parts()]
+            found += _sums(frame, series, labels == str(part.jaar), labels.isin(names),
+                           checked, len(names))
+        if to_date is not None:
+            names = [p.label for p in to_date.parts()]
+            first, rest = names[:to_date.nummer], names[to_date.nummer:]
+            found += _sums(frame, series, labels == label, labels.isin(first), checked,
+                           len(first))
+            found += _sums(frame, series, labels == str(to_date.jaar),
+                           (labels == label) | labels.isin(rest), checked, 1 + len(rest))
+    return found
+
+
 def relations(cells: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConfig,
               checked: bool = True) -> list[np.ndarray]:
     """Every additive relation between the cells (reeks, KEY, value), each a list of cell
@@ -201,7 +264,8 @@ def relations(cells: pd.DataFrame, region: RegionConfig, model: VerdeelmodelConf
         *_sums(frame, ["reeks", "periode", "doelgroep", "categorie"], level == "regio",
                level == "gemeente", checked),
         *_sums(frame, ["reeks", "gebiedsniveau", "gebied", "doelgroep", "categorie"],
-               frame["periode"] == period, frame["periode"] != period, checked),
+               frame["periode"] == period, frame["periode"].str.fullmatch(r"\d{4}"), checked),
+        *_within_year(frame, checked),
         # everyone = geen + aandachtsgroepen, only where both are cells (a series such as the
         # lettings per wijk has no 'geen': its two doelgroepen are not a total and a part)
         *_sums(frame, ["reeks", "gebiedsniveau", "gebied", "periode", "categorie"],
@@ -302,7 +366,8 @@ def protect(table: pd.DataFrame, run: ModelRun, region: RegionConfig,
                       relations(frame, region, model))
     frame["status"] = status
     return Protected(indicators=_published_indicators(table, row_cells, noemer_cells,
-                                                      small_noemer, status),
+                                                      small_noemer, status,
+                                                      _measure_status(table, frame, rule)),
                      model=ModelRun(
                          resultaten=_without_hidden(run.resultaten, model_numbers, status),
                          regio=_without_hidden(run.regio, region_numbers, status),
@@ -312,8 +377,8 @@ def protect(table: pd.DataFrame, run: ModelRun, region: RegionConfig,
 
 def _published_indicators(table: pd.DataFrame, row_cells: dict[str, np.ndarray],
                           noemer_cells: dict[str, np.ndarray],
-                          small_noemer: dict[str, np.ndarray], status: np.ndarray
-                          ) -> pd.DataFrame:
+                          small_noemer: dict[str, np.ndarray], status: np.ndarray,
+                          measure_status: dict[str, np.ndarray]) -> pd.DataFrame:
     out = table.assign(status=SHOWN)
     for indicator, numbers in row_cells.items():
         mask = (out["indicator"] == indicator).to_numpy()
@@ -324,6 +389,14 @@ def _published_indicators(table: pd.DataFrame, row_cells: dict[str, np.ndarray],
             row_status[(row_status == SHOWN) & (status[noemer_cells[indicator]] != SHOWN)] = \
                 SECONDARY
         out.loc[mask, "status"] = row_status
+    without_figure = np.zeros(len(out), dtype=bool)
+    for indicator, row_status in measure_status.items():
+        mask = (out["indicator"] == indicator).to_numpy()
+        out.loc[mask, "status"] = row_status
+        # The lettings with a value do not add up as the counts do (direct mediation has no
+        # zoekduur), so a reader could subtract a hidden count out of them: only the maat goes.
+        out.loc[mask, ["teller", "noemer"]] = np.nan
+        without_figure[mask] = (row_status == SHOWN) & out.loc[mask, "waarde"].isna().to_numpy()
     for indicator in catalogue().values():
         followed = indicator.bescherming.volgt
         if followed is None:
@@ -335,7 +408,9 @@ def _published_indicators(table: pd.DataFrame, row_cells: dict[str, np.ndarray],
     shown = out["status"] == SHOWN
     for column in ("waarde", "teller", "noemer"):
         out[column] = out[column].where(shown)
-    return out[PUBLISHED_COLUMNS].reset_index(drop=True)
+    # A published gap is always a hidden value: a maat without a letting with a value is left
+    # out where its count is shown (a hidden count keeps the row, hidden, so nothing shows 0).
+    return out.loc[~without_figure, PUBLISHED_COLUMNS].reset_index(drop=True)
 
 
 def _without_hidden(frame: pd.DataFrame, numbers: dict[str, np.ndarray], status: np.ndarray
@@ -401,8 +476,8 @@ TRACE_STEP_NAMES = {"te_verdelen": "Regionaal te verdelen", "ronde": "Verdeelron
 def rule_text(settings: DisclosureSettings) -> str:
     """The rule in two sentences, as every document and the codebook state it."""
     return (f"Om huishoudens niet herkenbaar te maken, publiceren we geen aantallen van 1 tot en "
-            f"met {settings.kleinste_aantal - 1} huishoudens (0 wel) en geen percentage of "
-            f"verhouding waarvan de teller is afgeschermd of de noemer minder dan "
-            f"{settings.kleinste_noemer} huishoudens telt. Waar een gepubliceerd totaal een "
-            "afgeschermde cel zou verraden, is ook een andere cel afgeschermd; afgeschermde "
-            "cellen staan als x.")
+            f"met {settings.kleinste_aantal - 1} huishoudens (0 wel) en geen percentage, "
+            f"verhouding, gemiddelde of mediaan waarvan de teller is afgeschermd of de noemer "
+            f"minder dan {settings.kleinste_noemer} huishoudens telt. Waar een gepubliceerd "
+            "totaal een afgeschermde cel zou verraden, is ook een andere cel afgeschermd; "
+            "afgeschermde cellen staan als x.")

@@ -43,6 +43,8 @@ DECIMALS: dict[str, int] = {
     "per 1.000 huishoudens": 1,
     "per 100 sociale huurwoningen": 1,
     "index": 2,
+    "maanden": 0,
+    "reacties": 0,
 }
 
 Formatter = Callable[[object], str]

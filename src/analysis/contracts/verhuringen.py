@@ -19,6 +19,11 @@ def _statushouder_route_other_group(df: pd.DataFrame) -> pd.Series:
     return (df["toewijzingsroute"] == "statushouder") & (df["doelgroep"] != "statushouders")
 
 
+def _searched_before_registering(df: pd.DataFrame) -> pd.Series:
+    # Empty cells are None before typing; as floats they compare as False.
+    return df["zoekduur"].astype("float64") > df["inschrijfduur"].astype("float64")
+
+
 def _wijk_outside_gemeente(df: pd.DataFrame) -> pd.Series:
     wijk = df["wijk_code"].astype("string")
     gemeente = df["gemeente"].astype("string")
@@ -27,7 +32,7 @@ def _wijk_outside_gemeente(df: pd.DataFrame) -> pd.Series:
 
 CONTRACT = Contract(
     id="verhuringen",
-    version="1.0",
+    version="1.1",
     title="SVH verhuringen",
     description=(
         "Geanonimiseerde verhuringen van sociale huurwoningen door de corporaties in de regio "
@@ -78,6 +83,22 @@ CONTRACT = Contract(
                codelist="huishoudtypen", aliases=("huishouden", "samenstelling_huishouden")),
         Column("leeftijdsklasse", "code", "Leeftijdsklasse van de hoofdhuurder.",
                codelist="leeftijdsklassen", aliases=("leeftijd", "leeftijdscategorie")),
+        # Waiting times as the SVH tabellenboek reports them; 50 years or more is a typing
+        # error (a year, a date), not a wait.
+        Column("inschrijfduur", "decimaal getal",
+               "Maanden tussen de inschrijving als woningzoekende en de verhuring.",
+               required=False, nullable=True, unit="maanden", minimum=0, maximum=600,
+               aliases=("inschrijfduur_maanden", "inschrijftijd", "duur_inschrijving")),
+        Column("zoekduur", "decimaal getal",
+               "Maanden tussen de eerste reactie op aanbod en de verhuring; leeg bij directe "
+               "bemiddeling, waarbij het huishouden niet reageert.",
+               required=False, nullable=True, unit="maanden", minimum=0, maximum=600,
+               aliases=("zoekduur_maanden", "zoektijd", "actieve_zoekduur")),
+        Column("reacties", "geheel getal",
+               "Aantal reacties op de advertentie van de woning; leeg als de woning niet is "
+               "geadverteerd (directe bemiddeling).",
+               required=False, nullable=True, unit="aantal reacties", minimum=0, maximum=10000,
+               aliases=("aantal_reacties", "reacties_advertentie", "aantal_reageerders")),
     ),
     key=("verhuring_id",),
     period_column="datum_verhuring",
@@ -90,5 +111,7 @@ CONTRACT = Contract(
                 "is niet 'statushouders' terwijl de toewijzingsroute 'statushouder' is",
                 _statushouder_route_other_group),
         RowRule("wijk_code", "hoort niet bij de gemeente van de woning", _wijk_outside_gemeente),
+        RowRule("zoekduur", "is langer dan de inschrijfduur (zoeken begint na de inschrijving)",
+                _searched_before_registering),
     ),
 )

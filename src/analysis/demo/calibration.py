@@ -135,6 +135,17 @@ class Wijken:
 
 
 @dataclass(frozen=True)
+class Wachttijden:
+    inschrijfduur: Mapping[str, tuple[float, float]]  # route → (median in months, sd of log)
+    factor_gemeente: Mapping[str, float]  # on the median inschrijfduur; not listed: 1.0
+    factor_doelgroep: Mapping[str, float]
+    maximum_maanden: float
+    zoekduur_deel: Mapping[str, float]  # route → mean share of the inschrijfduur; not listed: none
+    zoekduur_concentratie: float  # of the beta distribution of that share
+    reacties: Mapping[str, tuple[float, float]]  # route → (median, sd of log); not listed: none
+
+
+@dataclass(frozen=True)
 class Calibration:
     voorraad: Voorraad
     mutatiegraad: Mutatiegraad
@@ -151,6 +162,7 @@ class Calibration:
     cbs: Cbs
     ppm: Ppm
     wijken: Wijken
+    wachttijden: Wachttijden
 
 
 @cache

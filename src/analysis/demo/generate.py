@@ -11,7 +11,7 @@ import numpy as np
 from analysis.config import RegionConfig, load_config
 from analysis.demo.calibration import calibration
 from analysis.demo.errors import DemoError
-from analysis.demo.lettings import letting_columns
+from analysis.demo.lettings import letting_columns, waiting_columns
 from analysis.demo.rows import cbs_rows, ppm_rows, voorraad_rows
 from analysis.demo.wijken import draw_wijk_codes, find_wijk_file, region_wijken
 from analysis.demo.writers import (
@@ -81,6 +81,9 @@ def generate_demo(
     ppm = ppm_rows(config, rng, scale)
     lettings = letting_columns(config, voorraad, rng)
     lettings["wijk_code"] = draw_wijk_codes(rng, lettings, wijk_codes)
+    # Waiting times from a child stream of the seed, so the columns above stay as they were.
+    waiting = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    lettings.update(waiting_columns(waiting, lettings))
 
     writers: list[tuple[str, Callable[[Path], None]]] = [
         (verhuringen_file(config), lambda p: write_verhuringen(p, lettings)),

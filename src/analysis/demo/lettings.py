@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 import numpy as np
@@ -171,6 +171,43 @@ def _huurklasse(cent: np.ndarray) -> np.ndarray:
     limits = np.array([limit for _, limit in grenzen])
     names = np.array([name for name, _ in grenzen], dtype=object)
     return names[np.searchsorted(limits, cent, side="left")]
+
+
+def waiting_columns(
+    rng: np.random.Generator, lettings: Mapping[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Inschrijfduur and zoekduur in whole months and the reacties on the advert, by route
+    (`wachttijden` in kalibratie.yml); NaN where a route has none, as direct mediation has no
+    advert to respond to. Zoekduur is a share of the inschrijfduur, so never longer."""
+    cal = calibration().wachttijden
+    route = lettings["toewijzingsroute"]
+    n = len(route)
+    median = (_mapped(route, {r: m for r, (m, _) in cal.inschrijfduur.items()})
+              * _mapped(lettings["gemeente"], cal.factor_gemeente, 1.0)
+              * _mapped(lettings["doelgroep"], cal.factor_doelgroep, 1.0))
+    spread = _mapped(route, {r: sd for r, (_, sd) in cal.inschrijfduur.items()})
+    inschrijfduur = np.rint(np.minimum(median * np.exp(spread * rng.standard_normal(n)),
+                                       cal.maximum_maanden))
+    share = _mapped(route, cal.zoekduur_deel)
+    searched = ~np.isnan(share)
+    k = cal.zoekduur_concentratie
+    zoekduur = np.full(n, np.nan)
+    zoekduur[searched] = np.rint(inschrijfduur[searched] * rng.beta(
+        share[searched] * k, (1 - share[searched]) * k))
+    median = _mapped(route, {r: m for r, (m, _) in cal.reacties.items()})
+    spread = _mapped(route, {r: sd for r, (_, sd) in cal.reacties.items()})
+    advertised = ~np.isnan(median)
+    reacties = np.full(n, np.nan)
+    reacties[advertised] = np.rint(median[advertised] * np.exp(
+        spread[advertised] * rng.standard_normal(int(advertised.sum()))))
+    return {"inschrijfduur": inschrijfduur, "zoekduur": zoekduur, "reacties": reacties}
+
+
+def _mapped(values: np.ndarray, mapping: Mapping[str, float], default: float = np.nan
+            ) -> np.ndarray:
+    """`mapping` applied per distinct value (a few codes, not millions of rows)."""
+    distinct, inverse = np.unique(values.astype(str), return_inverse=True)
+    return np.array([mapping.get(v, default) for v in distinct], dtype=float)[inverse]
 
 
 def _letting_ids(datum: np.ndarray) -> np.ndarray:

@@ -29,7 +29,7 @@ from analysis.layout import DEMO_LABEL, DEMO_MARKER, RAW_IGNORED, RAW_SUFFIXES
 from analysis.validate import contract_for_file
 
 GENERATOR = "analysis.demo"  # in the marker and the XLSX metadata, whichever module writes
-GENERATOR_VERSION = "1.1"  # raise when calibration or layout changes: the output changes with it
+GENERATOR_VERSION = "1.2"  # raise when calibration or layout changes: the output changes with it
 VOORRAAD_FILE = "svh_voorraad_mutaties.xlsx"
 PPM_FILE = "ppm_woonopgave.csv"
 CBS_FILE = "cbs_kerncijfers.csv"
@@ -54,12 +54,19 @@ def _format_cent(cent: int) -> str:
     return f"{euros},{cents:02d}"
 
 
+def _format_whole(value: float) -> str:
+    """A whole number, or an empty cell for NaN (no value)."""
+    return "" if np.isnan(value) else str(int(value))
+
+
 def write_verhuringen(path: Path, lettings: Mapping[str, np.ndarray]) -> None:
     """`;`-separated, UTF-8 with BOM, CRLF, dd-mm-yyyy and decimal comma: as Excel saves it."""
     names = [c.name for c in verhuringen.CONTRACT.columns]
     cells = dict(lettings)
     cells["datum_verhuring"] = _format_each_distinct(lettings["datum"], _format_date)
     cells["kale_huur"] = _format_each_distinct(lettings["kale_huur"], _format_cent)
+    for name in ("inschrijfduur", "zoekduur", "reacties"):
+        cells[name] = _format_each_distinct(lettings[name], _format_whole)
     # Streamed to the file rather than built in memory: at national scale the text is ~270 MB.
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")

@@ -9,6 +9,7 @@ from analysis.figures.charts import (
     bar_per_gemeente,
     diverging_bar,
     grouped_bar,
+    interval_per_gemeente,
     over_years,
     progress_bar,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "bar_per_gemeente",
     "diverging_bar",
     "grouped_bar",
+    "interval_per_gemeente",
     "over_years",
     "progress_bar",
 ]

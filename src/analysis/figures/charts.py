@@ -168,6 +168,56 @@ def bar_per_gemeente(
                    plot_height=_rows_height(labels))
 
 
+def interval_per_gemeente(
+    values: pd.Series,
+    low: pd.Series,
+    high: pd.Series,
+    *,
+    indicator: str | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+    name: str = "Verwachting",
+    interval_name: str = "90%-interval",
+    reference: float | None = None,
+    reference_label: str | None = None,
+) -> go.Figure:
+    """An estimate per index label (gemeente) as a point with its interval as a line from
+    `low` to `high` (same index), largest on top, the value right of the interval.
+
+    name, interval_name: legend names of the point and the interval.
+    reference: a dashed line at this value (e.g. 30 for the mutatiegrens).
+    """
+    text = chart_text(indicator, title, unit, source)
+    order = values.sort_values(ascending=False).index
+    values, low, high = values[order], low.reindex(order), high.reindex(order)
+    labels = _labels(order)
+    # One line per row: its two ends and a gap (None) before the next row.
+    ends = [x for pair in zip(_data(low), _data(high), [None] * len(low), strict=True)
+            for x in pair]
+    rows = [y for label in labels for y in (label, label, None)]
+    fig = go.Figure([
+        go.Scatter(name=interval_name, x=ends, y=rows, mode="lines", hoverinfo="skip",
+                   line={"color": SKY_BLUE, "width": 8}),
+        go.Scatter(name=name, x=_data(values), y=labels, mode="markers",
+                   marker={"color": BLUE, "size": 11, "line": {"color": "white", "width": 1.5}},
+                   hovertemplate=_hover("y", "x", text.unit)),
+        go.Scatter(x=[h if pd.notna(h) else v for h, v in zip(_data(high), _data(values),
+                                                              strict=True)],
+                   y=labels, mode="text", text=bar_labels(values, text.unit),
+                   textposition="middle right", showlegend=False, hoverinfo="skip",
+                   cliponaxis=False),
+    ])
+    _mark_hidden_bars(fig, values)
+    fig.update_xaxes(value_axis(text.unit), rangemode="tozero")
+    fig.update_yaxes(category_axis(labels), autorange="reversed")
+    if reference is not None:
+        _reference_line(fig, reference, reference_label, categories=len(labels),
+                        horizontal=True)
+    return _finish(fig, text, margin_left=_left_margin(labels), margin_right=VALUE_LABEL_MARGIN,
+                   plot_height=_rows_height(labels), legend=True)
+
+
 def _mark_hidden_bars(fig: go.Figure, values: pd.Series) -> None:
     """The hidden values of one series of horizontal bars, at zero."""
     _mark_hidden(fig, [(_at(i, 0, horizontal=True), _hidden_hover(name))

@@ -13,8 +13,10 @@ from analysis.indicators import (
     herkomst,
     instroom,
     mutatiegrens,
+    subyear,
     verdeling,
     verhuringen,
+    wachttijden,
     woonopgave,
 )
 from analysis.indicators.catalogue import Indicator, catalogue
@@ -34,6 +36,8 @@ def compute_indicators(ctx: Context, run: ModelRun) -> pd.DataFrame:
         *woonopgave.compute(ctx),
         *verdeling.compute(ctx, run),
         *concentratie.compute(ctx),
+        *subyear.compute(ctx),
+        *wachttijden.compute(ctx),
     ]
     table = pd.concat(parts, ignore_index=True)
     unknown = set(table["indicator"]) - set(catalogue())

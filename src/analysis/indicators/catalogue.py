@@ -11,10 +11,10 @@ import yaml
 FIELDS = ("titel", "thema", "definitie", "eenheid", "teller", "noemer", "factor",
           "uitsplitsingen", "bron", "kanttekeningen", "bescherming")
 THEMES = ("verhuringen", "mutatiegrens", "instroom", "herkomst", "woonopgave", "verdeling",
-          "concentratie")
+          "concentratie", "wachttijden")
 
 
-PROTECTION_KINDS = ("aantal", "aandeel", "verschil", "volgt", "geen")
+PROTECTION_KINDS = ("aantal", "aandeel", "verschil", "volgt", "maat", "geen")
 # Which cell of its series a noemer is: the gebied's total over categories (no suffix), the
 # region's cell for the categorie ('/regio'), the cell for all doelgroepen ('/doelgroep').
 NOEMER_CELLS = ("", "regio", "doelgroep")
@@ -25,7 +25,9 @@ class Protection:
     """How the small-count rule applies (field `bescherming`; the catalogue's header says how)."""
 
     soort: str
-    reeks: str | None = None  # the count this indicator's teller is (default: its own)
+    # the count this indicator's teller is (default: its own); for soort 'maat' (a median or
+    # mean over households) the count it rests on
+    reeks: str | None = None
     categorie: str | None = None  # 'gebied': the teller is the cell of `reeks` for its own gebied
     som: str | None = None  # 'indicator' or 'indicator/categorie' its categories add up to
     volgt: str | None = None  # for soort 'volgt'
@@ -87,10 +89,12 @@ def _protection(key: str, entry: dict) -> Protection:
     if (not isinstance(raw, dict) or raw.get("soort") not in PROTECTION_KINDS
             or set(raw) - set(fields) or raw.get("categorie") not in (None, "gebied")
             or (raw["soort"] == "volgt") != ("volgt" in raw)
+            or (raw["soort"] == "maat" and "reeks" not in raw)
             or ("noemer" in raw and raw["soort"] != "aandeel")
             or str(raw.get("noemer", "")).partition("/")[2] not in NOEMER_CELLS):
         raise ValueError(f"catalogus.yml, indicator '{key}': bescherming verwacht soort "
                          f"({', '.join(PROTECTION_KINDS)}) en eventueel reeks, categorie: "
                          f"gebied, som, noemer (alleen bij soort aandeel; reeks, reeks/regio of "
-                         f"reeks/doelgroep) of volgt (alleen bij soort volgt); gevonden {raw!r}")
+                         f"reeks/doelgroep), volgt (alleen bij soort volgt) of reeks (verplicht "
+                         f"bij soort maat); gevonden {raw!r}")
     return Protection(**raw)

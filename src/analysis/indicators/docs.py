@@ -16,12 +16,15 @@ jaar of de hele monitorperiode), doelgroep (een code, `aandachtsgroepen` = alle 
 gemeente van de wijk; anders `alle`), waarde, teller en noemer. Waarde = factor × teller / noemer;
 bij aantallen is de waarde de teller. Regiocijfers zijn de som van de tellers en noemers van de
 gemeenten, periodecijfers de som over de jaren: zo tellen ze altijd op (behalve het aantal wijken
-boven de signaalwaarde, dat per periode wordt geteld).
+boven de signaalwaarde, dat per periode wordt geteld, en een mediaan, die voor regio en periode
+uit de verhuringen zelf komt; de noemer is dan het aantal verhuringen met een waarde).
 
 Die tabel is vertrouwelijk. Wat gepubliceerd wordt, komt uit `openbaar_indicatoren.parquet`:
 dezelfde rijen met een status per cel (getoond, klein, secundair), waarin kleine aantallen
 huishoudens en de cellen die ze zouden verraden leeg zijn (instellingen, blok `openbaarheid`).
-Per indicator staat hieronder hoe die regel werkt (veld `bescherming` in de catalogus).
+Een maat zonder verhuringen met een waarde (zoals de zoekduur bij directe bemiddeling) heeft geen
+cijfer en staat er niet in; van een maat worden teller en noemer niet gepubliceerd. Per indicator
+staat hieronder hoe die regel werkt (veld `bescherming` in de catalogus).
 """
 
 PROTECTION = {
@@ -31,6 +34,10 @@ PROTECTION = {
     "verschil": "verschil van aantallen; afgeschermd als het een afgeschermd aantal zou "
                 "prijsgeven",
     "volgt": "afgeschermd waar `{volgt}` is afgeschermd",
+    "maat": "maat over huishoudens (mediaan of gemiddelde); afgeschermd als die op minder "
+            "verhuringen rust dan de kleinste noemer, of als het aantal `{reeks}` voor dezelfde "
+            "cel is afgeschermd (bij categorie 'alle': het totaal waartoe de categorieën "
+            "optellen)",
     "geen": "geen huishoudens (woningen, wijken of een instelling); niet afgeschermd",
 }
 NOEMER_CELL = {"": "het totaal over de categorieën", "regio": "de cel van de regio",
@@ -38,8 +45,8 @@ NOEMER_CELL = {"": "het totaal over de categorieën", "regio": "de cel van de re
 
 
 def protection_text(protection: Protection) -> str:
-    text = PROTECTION[protection.soort].format(volgt=protection.volgt)
-    if protection.reeks:
+    text = PROTECTION[protection.soort].format(volgt=protection.volgt, reeks=protection.reeks)
+    if protection.reeks and protection.soort != "maat":
         text += f"; de teller is dezelfde cel als bij `{protection.reeks}`"
     if protection.noemer:
         reeks, _, cell = protection.noemer.partition("/")

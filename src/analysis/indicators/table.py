@@ -67,6 +67,19 @@ def roll_up(parts: pd.DataFrame, indicator: str, region: RegionConfig) -> pd.Dat
     return finish(rows.rename(columns={"gemeente": "gebied"}), indicator, factor)
 
 
+def roll_up_within(parts: pd.DataFrame, indicator: str, region: RegionConfig) -> pd.DataFrame:
+    """Gemeente × periode parts, for periods within a year (`analysis.periods`), → tidy rows for
+    gemeente and region. No sum over the periods: a quarter and the year to date overlap."""
+    parts = parts.assign(**({} if "noemer" in parts else {"noemer": np.nan})).astype(
+        {"gemeente": str, "periode": str, "doelgroep": str, "categorie": str,
+         "teller": "float64", "noemer": "float64"})
+    per_region = (parts.groupby(["periode", "doelgroep", "categorie"], as_index=False, sort=False)
+                  .agg(teller=("teller", "sum"), noemer=("noemer", lambda s: s.sum(min_count=1)))
+                  .assign(gemeente=region.naam, gebiedsniveau="regio"))
+    rows = pd.concat([parts.assign(gebiedsniveau="gemeente"), per_region], ignore_index=True)
+    return finish(rows.rename(columns={"gemeente": "gebied"}), indicator)
+
+
 def finish(rows: pd.DataFrame, indicator: str, factor: float | None = None) -> pd.DataFrame:
     """Compute `waarde` (factor × teller / noemer, or the teller for counts) and order columns."""
     factor = catalogue()[indicator].factor if factor is None else factor

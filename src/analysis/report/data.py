@@ -7,6 +7,7 @@ protection step let through: a hidden figure is empty (NaN) and its row's status
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +17,12 @@ import pandas as pd
 
 from analysis import codes
 from analysis.config import RegionConfig, load_config
+from analysis.editions import Edition, read_comparison
 from analysis.indicators.table import period_label
 from analysis.issues import InputError, Issue
 from analysis.layout import (
     ANALYSIS_MANIFEST,
+    CHANGES,
     MANIFEST,
     MAP_GEMEENTEN,
     MAP_WIJKEN,
@@ -32,6 +35,7 @@ from analysis.layout import (
 )
 from analysis.model.config import VerdeelmodelConfig, load_verdeelmodel_config
 from analysis.model.run import ModelRun
+from analysis.periods import Period
 from analysis.processed import load_manifest
 from analysis.storage import sha256
 
@@ -45,6 +49,10 @@ class ReportData:
     model_config: VerdeelmodelConfig
     folder: Path  # the processed folder, for the map layers
     version: str  # checksum of the analysis manifest: which results a document was made from
+    # The key figures compared with the previous edition (`editions.compare`: soort, vorige,
+    # nieuw, verschil), and that edition; None: there was none, and `changes` has no rows.
+    changes: pd.DataFrame
+    previous_edition: Edition | None
 
     @property
     def demo(self) -> bool:
@@ -57,6 +65,17 @@ class ReportData:
     @property
     def last_year(self) -> str:
         return str(self.region.jaar_tot_en_met)
+
+    @property
+    def latest_letting(self) -> dt.date:
+        """The date of the latest letting delivered (from the manifest of the sources)."""
+        return dt.date.fromisoformat(
+            self.manifest["bronnen"]["verhuringen"]["periode"]["tot_en_met"])
+
+    @property
+    def monitor_period(self) -> Period:
+        """The part of the year the periodic monitor runs through, as the build chose it."""
+        return self.region.monitor_period(self.latest_letting)
 
     def gemeente_name(self, code: str) -> str:
         """The official name as documents print it."""
@@ -138,6 +157,11 @@ def load_report_data(processed_dir: Path) -> ReportData:
     beside the results). The unprotected indicator table and model results are not read."""
     processed_dir = Path(processed_dir)
     version = _analysis_version(processed_dir)
+    if not (processed_dir / CHANGES).exists():
+        raise InputError([Issue(str(processed_dir), "de vergelijking met de vorige editie "
+                                                    "ontbreekt (gemaakt door een oudere versie)",
+                                expected="`woonzorg build` opnieuw")])
+    compared = read_comparison(processed_dir)
     run = ModelRun(resultaten=pd.read_parquet(processed_dir / PUBLISHED_MODEL_RESULTS),
                    regio=pd.read_parquet(processed_dir / PUBLISHED_MODEL_REGION),
                    trace=pd.read_parquet(processed_dir / PUBLISHED_MODEL_TRACE))
@@ -146,4 +170,5 @@ def load_report_data(processed_dir: Path) -> ReportData:
                       model=run,
                       region=load_config(processed_dir / REGION_SETTINGS),
                       model_config=load_verdeelmodel_config(processed_dir / MODEL_SETTINGS),
-                      folder=processed_dir, version=version)
+                      folder=processed_dir, version=version, changes=compared.changes,
+                      previous_edition=compared.previous)

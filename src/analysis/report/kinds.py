@@ -19,6 +19,9 @@ from analysis.render.settings import read_quarto
 SUFFIXES = {"typst": ".pdf", "docx": ".docx", "html": ".html"}
 FORMAT_NAMES = {"typst": "PDF", "docx": "Word", "html": "HTML"}
 TABLE_KEY = "documenten"
+# What a document covers: the years of the monitor period, or the periodic monitor's year to
+# date (`RegionConfig.monitor_period`).
+PERIODS = ("jaren", "monitor")
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,14 @@ class DocumentKind:
     title: str
     area: str  # cover subtitle; {regio} and {naam} are filled in
     folder: str  # within the output folder
-    file: str  # base name; {naam} and {code} are filled in as slugs
+    file: str  # base name; {naam}, {code} and {periode} are filled in as slugs
     formats: tuple[str, ...]  # Quarto format names
     parameter: str | None
     index: str  # section heading on the index page
     toc: bool
     cover: bool  # a cover page; else a title block above the text
     workbook: bool  # an Excel tabellenboek beside the documents
+    period: str = "jaren"  # one of PERIODS
 
     @property
     def suffixes(self) -> tuple[str, ...]:
@@ -76,9 +80,11 @@ class DocumentKind:
     def area_text(self, region: RegionConfig, value: str | None) -> str:
         return self.area.format(regio=region.naam, naam=self.display_name(value))
 
-    def target(self, reports: Path, value: str | None) -> Path:
-        """The output path without its extension."""
-        name = self.file.format(naam=slug(self.display_name(value)), code=slug(value or ""))
+    def target(self, reports: Path, value: str | None, periode: str) -> Path:
+        """The output path without its extension; `periode` is the label of the period the
+        document covers (2021-2025, 2025-K3)."""
+        name = self.file.format(naam=slug(self.display_name(value)), code=slug(value or ""),
+                                periode=slug(periode))
         return reports / self.folder / name
 
 
@@ -117,8 +123,11 @@ def _kind(path: Path, kind: str, entry: object) -> DocumentKind:
             raise ConfigError(f"{where}.{key}: verwacht true of false")
         return value
 
+    period = entry.get("periode", "jaren")
+    if period not in PERIODS:
+        raise ConfigError(f"{where}.periode: '{period}' is onbekend; kies uit {', '.join(PERIODS)}")
     return DocumentKind(id=kind, notebook=Path(text("notebook")), title=text("titel"),
                         area=text("gebied"), folder=text("map"), file=text("bestand"),
                         formats=tuple(formats), parameter=parameter, index=text("index"),
                         toc=switch("toc", False), cover=switch("omslag", True),
-                        workbook=switch("tabellenboek", False))
+                        workbook=switch("tabellenboek", False), period=period)

@@ -8,10 +8,11 @@ from typing import NamedTuple
 
 from analysis import figures
 from analysis.figures import maps
-from analysis.report import appendix, shared, show, trends
+from analysis.report import appendix, editions, shared, show, signals, trends, wachttijden
 from analysis.report.data import ReportData, load_report_data
 
-__all__ = ["appendix", "figures", "maps", "setup", "shared", "show", "trends"]
+__all__ = ["appendix", "editions", "figures", "maps", "setup", "shared", "show", "signals",
+           "trends", "wachttijden"]
 
 
 class Setup(NamedTuple):

@@ -47,27 +47,48 @@ class Selection:
         return self.only.get(kind.parameter, ()) if kind.parameter else ()
 
 
+Covered = Mapping[str, tuple[str, str]]  # per kind of period: its label and how readers see it
+
+
+def covered(data: ReportData) -> Covered:
+    """The periods documents cover (`kinds.PERIODS`): the years of the monitor period, and the
+    periodic monitor's year to date; each as a label for file names (2021-2025, 2025-K3) and as
+    readers see it (2021–2025, januari t/m september 2025)."""
+    monitor = data.monitor_period
+    return {"jaren": (data.period, data.period.replace("-", "–")),
+            "monitor": (monitor.label, monitor.text)}
+
+
 @dataclass(frozen=True)
 class Document:
-    """One document to make: a kind, its parameter value, and the notebook run behind it."""
+    """One document to make: a kind, its parameter value, the period it covers (label, text)
+    and the notebook run behind it."""
 
     kind: DocumentKind
     value: str | None
+    period: tuple[str, str]
     job: Job
+
+    def target(self, reports: Path) -> Path:
+        return self.kind.target(reports, self.value, self.period[0])
 
     def meta(self, data: ReportData, today: dt.date, settings: DocumentSettings
              ) -> DocumentMeta:
         return DocumentMeta(title=self.kind.title,
                             area=self.kind.area_text(data.region, self.value),
-                            period=data.period.replace("-", "–"), date=today, kind=self.kind.id,
+                            period=self.period[1], date=today, kind=self.kind.id,
                             demo=data.demo, toc=self.kind.toc, cover=self.kind.cover,
                             organisation=f"Regio {data.region.naam} — {settings.title}",
                             lang=settings.lang, papersize=settings.papersize)
 
 
-def _label(kind: DocumentKind, value: str | None) -> str:
-    """How the index page names a document: the gemeente or doelgroep, else the kind's title."""
-    return kind.display_name(value) if value else kind.title
+def _label(kind: DocumentKind, value: str | None, period: str) -> str:
+    """How the index page names a document: the gemeente or doelgroep, else the kind's title,
+    with the period as readers see it for a kind that does not cover the monitor period's
+    years (the periodic monitor)."""
+    if value:
+        return kind.display_name(value)
+    return kind.title if kind.period == "jaren" else f"{kind.title}, {period}"
 
 
 @dataclass
@@ -77,15 +98,17 @@ class Published:
     seconds: dict[str, float] = field(default_factory=dict)  # per step, for the benchmark
 
 
-def plan(kinds: Mapping[str, DocumentKind], region: RegionConfig, root: Path, processed: Path,
-         reports: Path, selection: Selection) -> list[Document]:
+def plan(kinds: Mapping[str, DocumentKind], region: RegionConfig, periods: Covered, root: Path,
+         processed: Path, reports: Path, selection: Selection) -> list[Document]:
     base = {"processed": str(processed.resolve())}
     documents = []
     for kind in kinds.values():
         for value in selection.values(kind, region):
             parameters = base if value is None else {**base, kind.parameter: value}
-            name = kind.target(reports, value).name  # executed notebook, progress bar
-            documents.append(Document(kind, value, Job(root / kind.notebook, name, parameters)))
+            period = periods[kind.period]
+            name = kind.target(reports, value, period[0]).name  # executed notebook, progress
+            documents.append(Document(kind, value, period,
+                                      Job(root / kind.notebook, name, parameters)))
     names = [d.job.name for d in documents]
     if len(set(names)) < len(names):
         raise ConfigError("documenten in _quarto.yml: twee documentsoorten geven dezelfde "
@@ -121,7 +144,7 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     reports = reports or settings.output_dir
     data = load_report_data(processed)
     today = today or dt.date.today()
-    documents = plan(kinds, data.region, root, processed, reports, selection)
+    documents = plan(kinds, data.region, covered(data), root, processed, reports, selection)
     if progress:
         progress.start(len(documents))
     clock = time.perf_counter()
@@ -140,7 +163,7 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     previous = open_set(reports)  # from here until close_set the set is unfinished
     for document, executed in done:
         meta = document.meta(data, today, settings)
-        target = document.kind.target(reports, document.value)
+        target = document.target(reports)
         target.parent.mkdir(parents=True, exist_ok=True)
         markdown = static[document.job.name].markdown
         files: list[Path] = []
@@ -187,13 +210,14 @@ def _sections(kinds: Mapping[str, DocumentKind], reports: Path, data: ReportData
         return (label if current else f"{label} (niet gemaakt met de huidige gegevens)", paths)
 
     sections: list[Section] = []
+    periods = covered(data)
     for kind in kinds.values():
         entries = []
         for value in kind.values(data.region):
-            target = kind.target(reports, value)
+            target = kind.target(reports, value, periods[kind.period][0])
             paths = [p for p in map(target.with_suffix, kind.suffixes) if p in present]
             if paths:
-                entries.append(entry(_label(kind, value), paths))
+                entries.append(entry(_label(kind, value, periods[kind.period][1]), paths))
                 present -= set(paths)
         sections.append((f"{kind.index} ({kind.format_names})", entries))
     present -= set(exports)

@@ -3,11 +3,11 @@ chart data and signals, all read from the indicator table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from analysis import codes
+from analysis.config import SignalRule
+from analysis.report import signals as signal_rules
 from analysis.report.data import ReportData
 from analysis.report.shared import (
     LIMIT_INDICATOR,
@@ -19,31 +19,30 @@ from analysis.report.shared import (
     origin_matrix,
     origin_name,
     wijk_rows,
-    wijk_summary,
     wijk_table,
-    wijken_above_threshold,
 )
+from analysis.report.signals import Signal
 from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_percent, md_text
 
-SEVERITY = {"hoog": 0, "midden": 1, "laag": 2}  # rank of a signal
 TOP_WIJKEN = 10  # the regional report's table of concentrated wijken has at least this many
+HOUSING_TASK = "voortgang_met_harde_plannen"  # the housing task's progress the messages name
+WIJKEN_ABOVE = "wijken_boven_drempel"
 
 
-@dataclass(frozen=True)
-class Signal:
-    severity: str  # hoog, midden, laag
-    text: str  # what the figures show, with the figure
-    rule: str  # the rule that raised it, with its threshold from the settings
-    size: float = 0.0  # within a severity: larger first
-
-    @property
-    def rank(self) -> tuple[int, float]:
-        return SEVERITY[self.severity], -self.size
+def _limit(data: ReportData) -> tuple[float, str]:
+    """The limit share above which the key messages call a gemeente over the limit, and as
+    written: the threshold of the signal rule on it, so that message and signal agree; without
+    such a rule in the settings the verdeelmodel's mutatiegrens."""
+    rule = signal_rules.rule_for(data, LIMIT_INDICATOR, "boven")
+    if rule is None:
+        return limit_percent(data), fmt_percent(limit_percent(data), 0)
+    return signal_rules.threshold(data, rule), signal_rules.threshold_text(data, rule)
 
 
 def gemeenten_over_limit(data: ReportData, periode: str) -> list[str]:
     shares = data.values(LIMIT_INDICATOR, periode=periode, gebiedsniveau="gemeente")
-    return [code for code, share in shares.items() if share > limit_percent(data)]
+    limit, _ = _limit(data)
+    return [code for code, share in shares.items() if share > limit]
 
 
 def _gemeenten(data: ReportData, codes_: list[str]) -> str:
@@ -56,68 +55,21 @@ def model_differences(data: ReportData) -> pd.Series:
                        gebiedsniveau="gemeente")
 
 
-def _limit_signals(data: ReportData) -> list[Signal]:
-    last, limit = data.last_year, limit_percent(data)
-    shares = data.values(LIMIT_INDICATOR, periode=last, gebiedsniveau="gemeente")
-    rule = (f"aandeel van de mutaties naar aandachtsgroepen in {last} boven de grens van "
-            f"{fmt_percent(limit, 0)}")
-    return [Signal("hoog", f"{data.gemeente_name(code)}: {fmt_percent(share)} van de mutaties "
-                           f"in {last} ging naar aandachtsgroepen.", rule, share - limit)
-            for code, share in shares.items() if share > limit]
-
-
-def _distribution_signals(data: ReportData) -> list[Signal]:
-    settings = data.region.signalen
-    model = data.values("taakstelling", periode=data.period, doelgroep="verdeelafspraak",
-                        gebiedsniveau="gemeente")
-    rule = (f"werkelijke verdeling wijkt over {data.period} minstens "
-            f"{fmt_percent(100 * settings.verschil_relatief, 0)} en minstens "
-            f"{fmt_int(settings.verschil_minimaal)} huishoudens af van de verdeling volgens het "
-            "model")
-    out = []
-    for code, difference in model_differences(data).items():
-        if (abs(difference) >= settings.verschil_relatief * model[code]
-                and abs(difference) >= settings.verschil_minimaal):
-            more = "meer" if difference > 0 else "minder"
-            out.append(Signal(
-                "midden", f"{data.gemeente_name(code)} huisvestte {fmt_int(abs(difference))} "
-                          f"huishoudens {more} dan haar deel volgens het verdeelmodel "
-                          f"({fmt_int(model[code])}).", rule, abs(difference)))
-    return out
+def _region_hits(data: ReportData, indicator: str,
+                 toets: str) -> tuple[SignalRule | None, pd.DataFrame]:
+    """The rule a key message on `indicator` follows, and the region's rows that raise it
+    (none without such a rule)."""
+    rule = signal_rules.rule_for(data, indicator, toets)
+    if rule is None:
+        return None, data.rows(indicator).iloc[:0]
+    hits = signal_rules.raised(data, rule)
+    return rule, hits[hits["gebiedsniveau"] == "regio"]
 
 
 def tasks_behind(data: ReportData) -> pd.DataFrame:
-    """The region's housing tasks (doelgroep × eenheid) where delivered plus firm plans cover
-    less than the threshold in the settings."""
-    horizon = data.rows("voortgang_met_harde_plannen", gebiedsniveau="regio")
-    return horizon[horizon["waarde"] < data.region.signalen.woonopgave_minimaal]
-
-
-def _housing_task_signals(data: ReportData) -> list[Signal]:
-    threshold = data.region.signalen.woonopgave_minimaal
-    labels, units = codes.labels("doelgroepen"), codes.labels("eenheden")
-    return [
-        Signal("midden", f"Woonopgave {codes.in_sentence(labels[row.doelgroep])} "
-                         f"({units[row.categorie].lower()}): opgeleverd en harde plannen dekken "
-                         f"{fmt_percent(row.waarde)} van de opgave tot en met "
-                         f"{row.periode[-4:]}.",
-               f"opgeleverd plus harde plannen onder {fmt_percent(threshold, 0)} van de opgave",
-               threshold - row.waarde)
-        for row in tasks_behind(data).itertuples()]
-
-
-def _wijk_signals(data: ReportData) -> list[Signal]:
-    settings = data.region.signalen
-    counts = wijken_above_threshold(data)
-    total = counts.get(data.region.naam, 0)
-    if not total:
-        return []
-    factor, summary = fmt_decimal(settings.wijk_concentratie), wijk_summary(data)
-    return [Signal(
-        "laag", f"Kansrijke woonstart: {summary[:1].lower()}{summary[1:]}",
-        f"concentratie-index van een wijk minstens {factor}, in wijken met minstens "
-        f"{fmt_int(settings.wijk_minimaal_verhuringen)} verhuringen over {data.period}",
-        total)]
+    """The region's housing tasks (doelgroep × eenheid) where delivered plus firm plans raise
+    the signal rule on them (below the threshold in the settings)."""
+    return _region_hits(data, HOUSING_TASK, "onder")[1]
 
 
 def top_wijken(data: ReportData, at_least: int = TOP_WIJKEN) -> pd.DataFrame:
@@ -130,17 +82,8 @@ def top_wijken(data: ReportData, at_least: int = TOP_WIJKEN) -> pd.DataFrame:
 
 
 def signals(data: ReportData) -> list[Signal]:
-    """Every signal the rules raise, ranked: severity first, then size."""
-    found = [*_limit_signals(data), *_distribution_signals(data),
-             *_housing_task_signals(data), *_wijk_signals(data)]
-    return sorted(found, key=lambda s: s.rank)
-
-
-def signals_table(data: ReportData) -> pd.DataFrame:
-    ranked = signals(data)
-    return pd.DataFrame({"Ernst": [s.severity for s in ranked],
-                         "Signaal": [s.text for s in ranked],
-                         "Regel": [s.rule[0].upper() + s.rule[1:] + "." for s in ranked]})
+    """The region's signals: every rule of the settings, ranked (see report.signals)."""
+    return signal_rules.evaluate(data)
 
 
 def intro(data: ReportData) -> str:
@@ -159,7 +102,7 @@ def key_messages(data: ReportData) -> list[str]:
     """Three to five key messages for the Bestuurlijke Tafel, most urgent first: each with its
     figure and what it asks of the Tafel."""
     region, period, last = data.region.naam, data.period, data.last_year
-    limit = fmt_percent(limit_percent(data), 0)
+    limit = _limit(data)[1]
     share = data.values(LIMIT_INDICATOR, periode=last)
     over = gemeenten_over_limit(data, last)
     messages = []
@@ -187,19 +130,20 @@ def key_messages(data: ReportData) -> list[str]:
         f"{md_text(data.gemeente_name(least))} {fmt_int(-differences[least])} minder. Vraag aan de "
         "Tafel: stel de verdeelsleutel vast en spreek af hoe gemeenten die minder dan hun deel "
         "huisvestten dat inhalen.")
-    behind = tasks_behind(data)
-    if len(behind):
+    rule, behind = _region_hits(data, HOUSING_TASK, "onder")
+    groups = [d for d in codes.aandachtsgroepen() if d in set(behind["doelgroep"])]
+    if groups:
         labels = codes.labels("doelgroepen")
-        listed = names([codes.in_sentence(labels[d]) for d in codes.aandachtsgroepen()
-                        if d in set(behind["doelgroep"])])
         messages.append(
-            f"**De woonopgave blijft achter voor {fmt_int(len(behind))} "
-            f"{'doelgroep' if len(behind) == 1 else 'doelgroepen'}.** Voor {listed} dekken "
-            "opgeleverde woningen en harde plannen minder dan "
-            f"{fmt_percent(data.region.signalen.woonopgave_minimaal, 0)} van de opgave. Vraag "
-            "aan de Tafel: vraag de gemeenten en corporaties om extra plannen voor deze groepen.")
-    wijken = wijken_above_threshold(data).get(region, 0)
-    if wijken:
+            f"**De woonopgave blijft achter voor {fmt_int(len(groups))} "
+            f"{'doelgroep' if len(groups) == 1 else 'doelgroepen'}.** Voor "
+            f"{names([codes.in_sentence(labels[d]) for d in groups])} dekken opgeleverde "
+            "woningen en harde plannen minder dan "
+            f"{signal_rules.threshold_text(data, rule)} van de opgave. Vraag aan de Tafel: "
+            "vraag de gemeenten en corporaties om extra plannen voor deze groepen.")
+    _, wijk_hits = _region_hits(data, WIJKEN_ABOVE, "boven")
+    if len(wijk_hits):
+        wijken = int(wijk_hits["waarde"].iloc[0])
         messages.append(
             f"**Kansrijke woonstart staat onder druk in {fmt_int(wijken)} "
             f"{'wijk' if wijken == 1 else 'wijken'}.** Daar is het aandeel "

@@ -97,7 +97,7 @@ HOUSING_TASK_FORMATS = {"Opgeleverd (%)": "procent", "Met harde plannen (%)": "p
 
 def groups_without_task(data: ReportData, gemeente: str | None = None) -> str:
     """One sentence naming the aandachtsgroepen for which PPM records no task (they are not in
-    the housing-task table and chart), or '' when every group has one."""
+    the housing-task table or chart), or '' when every group has one."""
     gebied = gemeente or data.region.naam
     with_task = set(data.rows("voortgang_met_harde_plannen", gebied=gebied)["doelgroep"])
     labels = codes.labels("doelgroepen")
@@ -106,7 +106,7 @@ def groups_without_task(data: ReportData, gemeente: str | None = None) -> str:
     if not missing:
         return ""
     return (f"Voor {names(missing)} is in de plan- en projectmonitor geen opgave vastgelegd; "
-            "deze groepen staan daarom niet in de tabel en de grafiek.")
+            "deze groepen ontbreken daarom in het overzicht van de woonopgave.")
 
 
 PHASES = {"opgeleverd": "Opgeleverd", "in_aanbouw": "In aanbouw",

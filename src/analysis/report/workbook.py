@@ -37,6 +37,8 @@ UNITS: dict[str, str] = {
     "per 100 sociale huurwoningen": "Aantal per 100 sociale huurwoningen; getoond met één "
                                     "decimaal.",
     "index": "Index: 1 is gelijk aan het gemiddelde van de gemeente; getoond met twee decimalen.",
+    "maanden": "Duur in maanden; getoond in hele maanden.",
+    "reacties": "Aantal reacties op een advertentie; getoond als heel getal.",
 }
 COUNT = "#,##0"
 DECIMAL = "#,##0.0"

@@ -65,6 +65,42 @@ function Math(math)
                           .. '); ' .. equation:gsub('%s+$', '') .. ']')
 end
 
+-- Traffic lights and a box (the periodic monitor). `[rood]{.stoplicht}` is the word with a
+-- dot of its colour before it: the word says it too, so colour is never the only sign (and the
+-- dot is decoration, hidden from screen readers). `::: kader` sets its blocks in a shaded box
+-- that does not break (HTML: the class in woonzorg.css). Okabe-Ito colours, as the charts.
+local LIGHTS = { rood = 'D55E00', oranje = 'E69F00', geel = 'F0E442', groen = '009E73' }
+
+function Span(span)
+  if not span.classes:includes('stoplicht') then return nil end
+  local name = pandoc.utils.stringify(span.content)
+  local colour = LIGHTS[name]
+  if not colour then
+    error('stoplicht met onbekende kleur: ' .. name .. ' (rood, oranje, geel of groen)', 0)
+  end
+  local dot
+  if FORMAT == 'typst' then
+    dot = pandoc.RawInline('typst', '#box(baseline: 0.12em, pdf.artifact(circle(radius: '
+                           .. '0.42em, stroke: 0.5pt + luma(90), fill: rgb("#' .. colour
+                           .. '"))))')
+  elseif FORMAT:match('html') then
+    dot = pandoc.RawInline('html', '<span class="stoplicht" style="color: #' .. colour
+                           .. '" aria-hidden="true">\u{25CF}</span>')
+  else
+    return span.content
+  end
+  return { dot, pandoc.Space(), table.unpack(span.content) }
+end
+
+function Div(div)
+  if not div.classes:includes('kader') or FORMAT ~= 'typst' then return nil end
+  local blocks = pandoc.Blocks({ pandoc.RawBlock('typst', '#block(width: 100%, fill: '
+                                 .. 'accent-light, inset: 4mm, radius: 1mm, breakable: false)[') })
+  blocks:extend(div.content)
+  blocks:insert(pandoc.RawBlock('typst', ']'))
+  return blocks
+end
+
 -- Tables: Pandoc sizes columns by the dashes of a pipe table's separator line, or not at all
 -- when the lines are short (each format then shrinks the table to a narrow island). We size
 -- every table the same way in PDF, DOCX and HTML, spanning the text width, from what its

@@ -1,6 +1,7 @@
 """Data exports (the indicator table and the verdeelmodel's results, as Parquet, CSV or a
-workbook's data sheet), row by row: small counts, values beside a hidden status, rates over a
-too small noemer, and rates or indices shown while the figure they rest on is hidden."""
+workbook's data sheet), row by row: small counts, values beside a hidden status, rates and
+medians over a too small noemer, and rates, medians or indices shown while the figure they rest
+on is hidden."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from analysis.config import DisclosureSettings
 from analysis.disclosure import SHOWN, small
 from analysis.formulas import unescape_frame
 from analysis.indicators.catalogue import Protection, catalogue
-from analysis.protection import HIDDEN_COLUMNS, KEY, MODEL_COUNTS, STATUS_COLUMN
+from analysis.protection import HIDDEN_COLUMNS, KEY, MODEL_COUNTS, STATUS_COLUMN, measure_cells
 from analysis.report.leaks.finding import Finding
 from analysis.report.leaks.values import as_codes, as_numbers, as_text
 
@@ -94,8 +95,8 @@ def describe(row: pd.Series | dict) -> str:
 def indicator_findings(frame: pd.DataFrame, rule: DisclosureSettings
                        ) -> list[tuple[int, str, str]]:
     """(row, column, message) for every row of an indicator export that shows a small count, a
-    value beside a hidden status, a rate with a too small noemer, or a rate or index whose
-    count is hidden."""
+    value beside a hidden status, a rate or maat with a too small noemer, or a rate, maat or
+    index whose count is hidden."""
     protections = protections_by_id()
     rows = indicator_frame(frame)
     soort = rows["indicator"].map(lambda i: protections[i].soort if i in protections else "")
@@ -113,7 +114,8 @@ def indicator_findings(frame: pd.DataFrame, rule: DisclosureSettings
             lambda r: f"teller {as_text(r['teller'])} bij '{r['indicator']}' is een klein aantal "
                       f"huishoudens (1 tot {rule.kleinste_aantal})")
     if "noemer" in rows:
-        add((soort == "aandeel") & ~rows["hidden"] & (rows["noemer"] < rule.kleinste_noemer),
+        add(soort.isin(["aandeel", "maat"]) & ~rows["hidden"]
+            & (rows["noemer"] < rule.kleinste_noemer),
             "waarde", lambda r: f"'{r['indicator']}' getoond bij een noemer van "
                                 f"{as_text(r['noemer'])} (minder dan {rule.kleinste_noemer})")
     for column in VALUE_COLUMNS:
@@ -139,6 +141,14 @@ def _rates_of_hidden(rows: pd.DataFrame, soort: pd.Series,
                                       f"{describe(r)} is afgeschermd: het geeft dat aantal "
                                       "prijs")
             for _, r in given.iterrows()]
+    measures = rows[(soort == "maat") & ~rows["hidden"]]
+    if len(measures):
+        rested = pd.concat([measure_cells(protections[i], group[KEY]).assign(
+            row=group.index, indicator=i) for i, group in measures.groupby("indicator")])
+        given = rested.merge(counts[counts["hidden"]], on=["reeks", *KEY])
+        hits += [(int(r["row"]), "waarde", f"'{r['indicator']}' getoond, terwijl het aantal "
+                                           f"waarop het rust, {describe(r)}, is afgeschermd")
+                 for _, r in given.iterrows()]
     followers = rows[(soort == "volgt") & ~rows["hidden"]]
     followed = followers[KEY].assign(
         indicator=followers["indicator"].map(lambda i: protections[i].volgt),

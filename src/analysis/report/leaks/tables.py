@@ -19,8 +19,8 @@ _COUNT_LABEL = re.compile(
     r"volgens het (?:verdeel)?model|taakstelling|realisatie|ontvangen|"
     r"\baantal\b(?!\s+(?:wijken|gemeenten|jaren|woningen|plaatsen))", re.IGNORECASE)
 _OTHER_LABEL = re.compile(
-    r"\bper\s+[\d.]+|aandeel|%|procent|index|sleutel|gemiddeld|verschil|saldo|capaciteit|"
-    r"mutaties|voorraad|\bwoningen\b|\(code\)", re.IGNORECASE)
+    r"\bper\s+[\d.]+|aandeel|%|procent|index|sleutel|gemiddeld|mediaa?n|verschil|saldo|"
+    r"capaciteit|mutaties|voorraad|\bwoningen\b|\(code\)", re.IGNORECASE)
 _WHOLE = re.compile(r"\s*(\d+)\s*")
 NUMBER_TEXT = re.compile(r"[−+-]?\d[\d.]*(?:,\d+)?%?|[x–]")
 
