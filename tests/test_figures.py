@@ -370,3 +370,25 @@ def test_to_div_registers_the_dutch_locale():
     div = html.to_div(FACTORIES["over_years"]())
     assert div.startswith("<script>window.Plotly && Plotly.register(")
     assert '"decimal": ","' in div and '"thousands": "."' in div
+
+
+def test_the_previous_edition_is_marked_where_a_figure_moved():
+    years = pd.DataFrame({"Delft": [20.0, 21.0, 19.0], "Haaglanden": [25.0, 24.0, 26.0]},
+                         index=["2021", "2022", "2023"])
+    previous = years * np.nan
+    previous.loc["2022", "Delft"] = 23.0
+    for kind, frame, old in (("line", years, previous), ("bar", years.T, previous.T)):
+        fig = figures.over_years(frame, indicator="aandeel_mutaties_aandachtsgroepen",
+                                 kind=kind, previous=old)
+        marks = [t for t in fig.data if t.name == "vorige editie"]
+        assert [list(t.y) for t in marks] == [[23.0]], kind
+        assert sum(bool(t.showlegend) for t in marks) == 1
+        assert "vorige editie" in marks[0].hovertemplate
+        if kind == "bar":  # on a linear axis over the categories, at Delft's 2022 bar
+            assert marks[0].xaxis == "x2" and -0.5 < marks[0].x[0] < 0.5
+            assert list(fig.layout.xaxis2.range) == [-0.5, 1.5]
+    # nothing moved, or no earlier edition: no mark and no legend entry
+    for old in (None, previous * np.nan):
+        fig = figures.over_years(years, indicator="aandeel_mutaties_aandachtsgroepen",
+                                 previous=old)
+        assert not [t for t in fig.data if t.name == "vorige editie"]

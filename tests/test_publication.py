@@ -5,6 +5,7 @@ ready for chapter 6. Reads the demo report set built once per test run."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 import docx
@@ -13,6 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis import codes
+from analysis.editions import Edition
 from analysis.figures import maps
 from analysis.indicators.catalogue import catalogue
 from analysis.report import gemeente as g
@@ -336,3 +338,25 @@ def test_trends_are_the_yearly_rows_of_one_indicator(data):
     priority = trends.by_year(data, "verhuringen", [gemeente], "aandachtsgroepen").iloc[:, 0]
     complete = inflow.notna().all(axis=1)
     assert np.allclose(inflow[complete].sum(axis=1), priority[complete])
+
+
+def test_the_previous_edition_in_a_trend_is_its_value_where_it_moved(data):
+    assert trends.previous_by_year(data, shared.LIMIT_INDICATOR, ["GM0503"]) is None
+    changes = pd.DataFrame({
+        "indicator": [shared.LIMIT_INDICATOR, shared.LIMIT_INDICATOR, "verhuringen"],
+        "gebiedsniveau": ["gemeente", "gemeente", "gemeente"],
+        "gebied": ["GM0503", "GM0503", "GM0503"], "doelgroep": ["alle", "alle", "ouderen"],
+        "categorie": ["alle"] * 3, "periode": ["2023", "2024", "2023"],
+        "vorige": [15.0, np.nan, 40.0], "nieuw": [17.0, np.nan, 44.0],
+        "verschil": [2.0, np.nan, 4.0], "soort": ["gewijzigd", "afgeschermd", "gewijzigd"]})
+    earlier = dataclasses.replace(data, changes=changes, previous_edition=Edition(
+        "2025-voorjaar", dt.datetime(2026, 5, 1, tzinfo=dt.UTC)))
+    frame = trends.previous_by_year(earlier, shared.LIMIT_INDICATOR,
+                                    ["GM0503", data.region.naam])
+    assert list(frame.columns) == ["Delft", data.region.naam]
+    assert frame.stack().dropna().to_dict() == {("2023", "Delft"): 15.0}  # hidden now: no old value
+    assert regio.previous_limit_by_year(earlier).stack().dropna().to_dict() == {("Delft", "2023"): 15.0}
+    inflow = trends.previous_inflow_by_year(earlier, "GM0503")
+    assert list(inflow.columns) == list(trends.inflow_by_year(data, "GM0503").columns)[:-1]
+    assert inflow.stack().dropna().to_dict() == ({("2023", "Ouderen"): 40.0}
+                                        if "Ouderen" in inflow.columns else {})

@@ -56,6 +56,7 @@ LEFT_NUMERIC = 72  # y tick labels ("10.000") and the rotated axis title
 SLANT = 30  # degrees of category labels that do not fit side by side
 LABEL_ROOM = 0.15  # share of the value range added for labels outside diverging bars
 BARGAP = 0.25  # between the groups of grouped bars, as a share of a category's width
+PREVIOUS_EDITION = "vorige editie"  # the legend entry of a figure as the last edition had it
 
 
 def _labels(index: pd.Index) -> list[str]:
@@ -336,22 +337,58 @@ def over_years(
     kind: Literal["line", "bar"] = "line",
     reference: float | None = None,
     reference_label: str | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> go.Figure:
     """A development over the years in the index; one line (or bar colour) per column. A line
     breaks at a hidden year, marked below the gap.
 
     reference: a dashed horizontal line at this value (e.g. 30, the mutatiegrens), labelled
         `reference_label` at its right end.
+    previous: the previous edition's figures where they moved (same index and columns, NaN
+        elsewhere): a mark at the old value on the line or bar, one legend entry.
     """
     frame = data.to_frame() if isinstance(data, pd.Series) else data
+    text = chart_text(indicator, title, unit, source)
     if kind == "bar":
         fig = grouped_bar(frame, indicator=indicator, title=title, unit=unit, source=source)
     else:
-        fig = _lines(frame, chart_text(indicator, title, unit, source))
+        fig = _lines(frame, text)
     if reference is not None:
         _reference_line(fig, reference, reference_label, categories=len(frame),
                         horizontal=False)
+    if previous is not None and previous.notna().to_numpy().any():
+        _previous_edition(fig, frame, previous.reindex_like(frame), text.unit, bars=kind == "bar")
     return fig
+
+
+def _previous_edition(fig: go.Figure, frame: pd.DataFrame, previous: pd.DataFrame, unit: str,
+                      *, bars: bool) -> None:
+    """The previous edition's value where it moved: a dark dash across the bar (on the
+    series' own bar of the group) or an open ring on the line, named in the legend once."""
+    labels = _labels(frame.index)
+    share = (1 - BARGAP) / frame.shape[1]
+    for column_number, column in enumerate(frame.columns):
+        old = previous[column]
+        rows = np.flatnonzero(old.notna().to_numpy())
+        if not len(rows):
+            continue
+        # Bars: at the middle of the series' own bar, on a hidden linear axis laid over the
+        # categories (a trace reads a number on a category axis as a new category).
+        x = ([row - (1 - BARGAP) / 2 + (column_number + 0.5) * share for row in rows] if bars
+             else [labels[row] for row in rows])
+        fig.add_trace(go.Scatter(
+            x=x, y=old.iloc[rows].tolist(), mode="markers", name=PREVIOUS_EDITION,
+            xaxis="x2" if bars else "x",
+            legendgroup="vorige", showlegend=not any(t.legendgroup == "vorige" for t in fig.data),
+            marker={"symbol": "line-ew-open" if bars else "circle-open", "color": BLACK,
+                    "size": 18 if bars else 12, "line": {"width": 2.5, "color": BLACK}},
+            customdata=[labels[row] for row in rows],
+            hovertemplate=f"{column}, {PREVIOUS_EDITION}<br>"
+                          + _hover("customdata", "y", unit)))
+    if bars:
+        fig.update_layout(xaxis2={"overlaying": "x", "range": [-0.5, len(frame) - 0.5],
+                                  "visible": False, "fixedrange": True})
+    fig.update_layout(showlegend=True)
 
 
 def _lines(frame: pd.DataFrame, text: ChartText) -> go.Figure:

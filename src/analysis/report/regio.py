@@ -22,6 +22,7 @@ from analysis.report.shared import (
     wijk_table,
 )
 from analysis.report.signals import Signal
+from analysis.report.trends import by_year, previous_by_year
 from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_percent, md_text
 
 TOP_WIJKEN = 10  # the regional report's table of concentrated wijken has at least this many
@@ -192,9 +193,14 @@ def limit_table(data: ReportData) -> pd.DataFrame:
 
 def limit_by_year(data: ReportData) -> pd.DataFrame:
     """For the chart: gemeenten (and the region) × years, the share under the limit."""
-    frame = pd.DataFrame({str(jaar): data.values(LIMIT_INDICATOR, periode=str(jaar))
-                          for jaar in data.region.jaren})
-    return data.named(frame)
+    return by_year(data, LIMIT_INDICATOR, [*data.region.gemeenten, data.region.naam]).T
+
+
+def previous_limit_by_year(data: ReportData) -> pd.DataFrame | None:
+    """`limit_by_year` as the previous edition had it, where it moved; None without one."""
+    previous = previous_by_year(data, LIMIT_INDICATOR,
+                                [*data.region.gemeenten, data.region.naam])
+    return None if previous is None else previous.T
 
 
 def inflow_by_group(data: ReportData) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import codes
+from analysis.editions import CHANGED
 from analysis.report.data import ReportData
 
 LARGEST_GROUPS = 6  # lines in the inflow chart; the rest is one line (the palette has 8)
@@ -23,6 +24,28 @@ def by_year(data: ReportData, indicator: str, gebieden: list[str],
     return frame.set_axis([data.gemeente_name(g) for g in gebieden], axis=1)
 
 
+def previous_by_year(data: ReportData, indicator: str, gebieden: list[str],
+                     doelgroep: str = "alle") -> pd.DataFrame | None:
+    """As `by_year`, the previous edition's figures where they moved beyond the tolerance in
+    the settings (NaN elsewhere: there it matched this edition); None without an earlier
+    edition. For the mark of the previous edition in a trend chart."""
+    if data.previous_edition is None:
+        return None
+    changes = data.changes
+    moved = changes[changes["soort"].eq(CHANGED) & changes["indicator"].eq(indicator)
+                    & changes["doelgroep"].eq(doelgroep) & changes["categorie"].eq("alle")]
+    frame = (moved.pivot_table(index="periode", columns="gebied", values="vorige")
+             .reindex(index=years(data), columns=gebieden))
+    return frame.set_axis([data.gemeente_name(g) for g in gebieden], axis=1)
+
+
+def _largest_groups(data: ReportData, gebied: str) -> list[str]:
+    totals = {d: data.values("verhuringen", periode=data.period, doelgroep=d).get(gebied)
+              for d in codes.aandachtsgroepen()}
+    return sorted(totals, key=lambda d: -1 if pd.isna(totals[d]) else totals[d],
+                  reverse=True)[:LARGEST_GROUPS]
+
+
 def inflow_by_year(data: ReportData, gebied: str | None = None) -> pd.DataFrame:
     """Years × the largest doelgroepen of the area over the period, plus the other
     aandachtsgroepen together: lettings in a gemeente, or in the region without one."""
@@ -32,12 +55,22 @@ def inflow_by_year(data: ReportData, gebied: str | None = None) -> pd.DataFrame:
     def per_year(doelgroep: str) -> pd.Series:
         return by_year(data, "verhuringen", [gebied], doelgroep).iloc[:, 0]
 
-    totals = {d: data.values("verhuringen", periode=data.period, doelgroep=d).get(gebied)
-              for d in codes.aandachtsgroepen()}
-    largest = sorted(totals, key=lambda d: -1 if pd.isna(totals[d]) else totals[d],
-                     reverse=True)[:LARGEST_GROUPS]
+    largest = _largest_groups(data, gebied)
     frame = pd.DataFrame({labels[d]: per_year(d) for d in largest})
     # The rest is only known in a year where every large group is published.
     frame["Overige aandachtsgroepen"] = (per_year("aandachtsgroepen")
                                          - frame.sum(axis=1, min_count=len(largest)))
     return frame
+
+
+def previous_inflow_by_year(data: ReportData, gebied: str | None = None
+                            ) -> pd.DataFrame | None:
+    """`inflow_by_year` as the previous edition had it, where a group's figure moved (the
+    other groups together are not compared); None without an earlier edition."""
+    gebied = gebied or data.region.naam
+    labels = codes.labels("doelgroepen")
+    moved = {labels[d]: previous_by_year(data, "verhuringen", [gebied], d)
+             for d in _largest_groups(data, gebied)}
+    if any(frame is None for frame in moved.values()):
+        return None
+    return pd.DataFrame({label: frame.iloc[:, 0] for label, frame in moved.items()})
