@@ -64,6 +64,49 @@ def with_waiting_times(header: list[str], rows: list[list[str]]) -> None:
         row.extend(extra)
 
 
+def household_sizes() -> list[str]:
+    """Persons per household for the twelve lettings, in order, fitting their huishoudtype."""
+    return ["1", "4", "1", "3", "5", "3", "1", "2", "2", "1", "1", "4"]  # V005: statushouders
+
+
+def with_household_sizes(header: list[str], rows: list[list[str]]) -> None:
+    """Add the optional column aantal_personen to the lettings (an edit for `rewrite`)."""
+    header.append("aantal_personen")
+    for row, size in zip(rows, household_sizes(), strict=True):
+        row.append(size)
+
+
+def more_statushouders(header: list[str], rows: list[list[str]]) -> None:
+    """Household sizes and two more lettings to statushouders: V013 in Rijswijk in the second
+    half of 2023 (1 person), V014 in 's-Gravenhage in the first half of 2024 (3 persons)."""
+    with_household_sizes(header, rows)
+    rows.append(["V013", "02-10-2023", "GM0603", "", "Rijswijk Wonen", "meergezins_lift",
+                 "goedkoop", "450,00", "statushouder", "", "statushouders", "buitenland", "",
+                 "eenpersoons", "23-34", "1"])
+    rows.append(["V014", "15-03-2024", "GM0518", "", "Staedion", "meergezins_zonder_lift",
+                 "betaalbaar_laag", "610,00", "statushouder", "", "statushouders", "buitenland",
+                 "", "eenoudergezin", "35-54", "3"])
+
+
+TASK_HEADER = ("gemeente", "jaar", "halfjaar", "taakstelling")
+TASK_FILE = "taakstelling_statushouders.csv"
+
+
+def task_rows() -> list[list[str]]:
+    """The statushouder task for both half years of 2023 and the first of 2024: 10, 12 and 15
+    persons per gemeente, Rijswijk 20 and 22 in 2023 and 's-Gravenhage 30 in 2024."""
+    special = {("GM0603", "2023", "1"): "20", ("GM0603", "2023", "2"): "22",
+               ("GM0518", "2024", "1"): "30"}
+    usual = {("2023", "1"): "10", ("2023", "2"): "12", ("2024", "1"): "15"}
+    return [[g, jaar, half, special.get((g, jaar, half), task)]
+            for (jaar, half), task in usual.items() for g in REGION]
+
+
+def write_task(folder: Path, rows: list[list[str]] | None = None) -> Path:
+    """The optional task file in `folder` (the hand-written rows unless `rows` is given)."""
+    return write_csv(folder / TASK_FILE, TASK_HEADER, task_rows() if rows is None else rows)
+
+
 def voorraad_rows() -> list[list[str]]:
     return [[g, str(y), "1.200", "75"] for g in REGION for y in YEARS]
 

@@ -8,6 +8,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -19,7 +20,7 @@ from analysis.contracts import verhuringen
 from analysis.demo import DEFAULT_SEED, DemoError, generate_demo
 from analysis.demo.calibration import CALIBRATION_FILE, Calibration, _convert, calibration
 from analysis.demo.generate import MIN_VERHURINGEN_PER_JAAR
-from analysis.demo.writers import CBS_FILE, PPM_FILE, VOORRAAD_FILE
+from analysis.demo.writers import CBS_FILE, PPM_FILE, TAAKSTELLING_FILE, VOORRAAD_FILE
 from analysis.ingest import validate_all
 from analysis.layout import DEMO_LABEL, DEMO_MARKER
 
@@ -28,7 +29,7 @@ SHARED_WIJKEN = (Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
 
 CONFIG = load_config()
 LETTINGS = f"svh_verhuringen_{CONFIG.jaar_van}-{CONFIG.jaar_tot_en_met}.csv"
-DATA_FILES = (LETTINGS, VOORRAAD_FILE, PPM_FILE, CBS_FILE)
+DATA_FILES = (LETTINGS, VOORRAAD_FILE, PPM_FILE, CBS_FILE, TAAKSTELLING_FILE)
 ALL_FILES = (*DATA_FILES, DEMO_MARKER)
 DEN_HAAG = "GM0518"
 STANDPLAATS_GEMEENTEN = calibration().doelgroepen.standplaats_gemeenten
@@ -93,6 +94,17 @@ def ppm(plain) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def cbs(plain) -> pd.DataFrame:
     return pd.read_csv(plain[0] / CBS_FILE, sep=";", encoding="cp1252", dtype=str)
+
+
+def _read_task(folder: Path) -> pd.DataFrame:
+    task = pd.read_csv(folder / TAAKSTELLING_FILE, sep=";", encoding="utf-8-sig")
+    name_to_code = {v: k for k, v in codes.labels("gemeenten").items()}
+    return task.assign(gemeente=task["gemeente"].map(name_to_code))
+
+
+@pytest.fixture(scope="module")
+def task(plain) -> pd.DataFrame:
+    return _read_task(plain[0])
 
 
 # --- determinism ---------------------------------------------------------------------------
@@ -364,6 +376,65 @@ def test_cbs_orders_of_magnitude(cbs):
     assert wassenaar.between(25_000, 29_000).all()
 
 
+# --- household sizes and the statushouder task -----------------------------------------------
+
+
+def test_household_sizes_fit_the_household_type(lettings):
+    sizes = lettings["aantal_personen"].astype(int)  # every letting has one
+    by_type = sizes.groupby(lettings["huishoudtype"]).agg(["min", "max", "mean"])
+    assert by_type.loc["eenpersoons"].tolist() == [1, 1, 1]
+    assert by_type.loc["paar_zonder_kinderen"].tolist() == [2, 2, 2]
+    assert (by_type.loc["paar_met_kinderen", "min"], by_type.loc["paar_met_kinderen", "max"]) \
+        == (3, 6)
+    assert 3.7 <= by_type.loc["paar_met_kinderen", "mean"] <= 4.3  # CBS: about 3,9
+    assert (by_type.loc["eenoudergezin", "min"], by_type.loc["eenoudergezin", "max"]) == (2, 4)
+    assert by_type.loc["overig", "min"] >= 2
+    families = lettings["huishoudtype"] == "paar_met_kinderen"
+    statushouders = lettings["doelgroep"] == "statushouders"
+    assert sizes[families & statushouders].mean() > sizes[families & ~statushouders].mean()
+
+
+def test_household_sizes_come_from_their_own_stream(tmp_path, monkeypatch, lettings):
+    """Drawn otherwise (other numbers from their stream), the sizes leave every other column
+    as it was: they come from a child of the seed, after everything else."""
+    from analysis.demo import generate
+
+    def fewest(rng, columns):
+        rng.random(7)
+        return np.array([verhuringen.HOUSEHOLD_SIZES[h][0] for h in columns["huishoudtype"]],
+                        dtype=float)
+
+    monkeypatch.setattr(generate, "household_sizes", fewest)
+    other = _read_lettings(_generate(tmp_path)[0])
+    assert not other["aantal_personen"].equals(lettings["aantal_personen"])
+    pd.testing.assert_frame_equal(other.drop(columns="aantal_personen"),
+                                  lettings.drop(columns="aantal_personen"))
+
+
+def test_the_task_follows_the_inhabitants(task, cbs):
+    assert len(task) == 2 * len(CONFIG.gemeenten) * len(CONFIG.jaren)
+    assert set(task["halfjaar"]) == {1, 2} and (task["taakstelling"] >= 0).all()
+    inwoners = cbs.astype({"jaar": int, "inwoners": int}).set_index(["gemeente", "jaar"])
+    ratio = task["taakstelling"] / inwoners["inwoners"].reindex(
+        pd.MultiIndex.from_frame(task[["gemeente", "jaar"]])).to_numpy()
+    per_half_year = calibration().taakstelling_statushouders.inwoners_per_persoon
+    labels = task["jaar"].astype(str) + "-H" + task["halfjaar"].astype(str)
+    expected = 1 / labels.map(per_half_year)
+    assert (abs(ratio / expected - 1) < 0.05).all()  # rounding to whole persons
+    # Recent half years: about one person per 700 to 1.000 inhabitants.
+    recent = task[task["jaar"] >= 2023]
+    assert (ratio[recent.index] > 1 / 1000 - 1e-4).all() and (ratio[recent.index] < 1 / 690).all()
+    region = task.groupby("jaar")["taakstelling"].sum()
+    assert region.between(1_500, 3_500).all(), region.to_dict()
+
+
+def test_lettings_house_part_of_the_task(task, lettings):
+    statushouders = lettings[lettings["doelgroep"] == "statushouders"]
+    persons = statushouders["aantal_personen"].astype(int).groupby(statushouders["jaar"]).sum()
+    realised = persons / task.groupby("jaar")["taakstelling"].sum()
+    assert realised.between(0.4, 1.3).all(), realised.to_dict()
+
+
 # --- wijken ----------------------------------------------------------------------------------
 
 
@@ -539,7 +610,8 @@ def test_volume_scales_denominators_and_task_with_the_region(plain, scaled):
         return pd.Series({"voorraad": _read_voorraad(folder)["sociale_huurvoorraad"].sum(),
                           "inwoners": cbs["inwoners"].sum(),
                           "huishoudens": cbs["huishoudens"].sum(),
-                          "opgave": ppm.loc[ppm["fase"] == "opgave", "aantal"].sum()})
+                          "opgave": ppm.loc[ppm["fase"] == "opgave", "aantal"].sum(),
+                          "taakstelling": _read_task(folder)["taakstelling"].sum()})
 
     ratio = totals(scaled[0]) / totals(plain[0])
     lettings_ratio = len(_read_lettings(scaled[0])) / len(_read_lettings(plain[0]))

@@ -30,7 +30,7 @@ def test_ingest_writes_typed_parquet_and_manifest(tmp_path: Path):
     source = manifest["bronnen"]["verhuringen"]
     assert source["rijen"] == 12
     assert source["periode"] == {"van": "2021-03-05", "tot_en_met": "2025-12-31"}
-    assert source["contract_versie"] == "1.1"
+    assert source["contract_versie"] == "1.2"
     file = source["bestanden"][0]
     import hashlib
 

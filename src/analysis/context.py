@@ -19,6 +19,7 @@ class Context:
     voorraad: pd.DataFrame
     cbs: pd.DataFrame
     ppm: pd.DataFrame
+    taakstelling_statushouders: pd.DataFrame | None  # persons per half year; None: not delivered
     region: RegionConfig
     model: VerdeelmodelConfig
 
@@ -35,4 +36,5 @@ def prepare(data: ProcessedData, region: RegionConfig, model: VerdeelmodelConfig
         model_groep=doelgroep.isin(model.model_doelgroepen),
     )
     return Context(lettings=prepared, voorraad=data.voorraad, cbs=data.cbs, ppm=data.ppm,
+                   taakstelling_statushouders=data.taakstelling_statushouders,
                    region=region, model=model)

@@ -47,9 +47,9 @@ def discover(raw_dir: Path) -> tuple[dict[str, list[Path]], list[Issue]]:
             continue
         contract = contract_for_file(path)
         if contract is None or path.suffix.lower() not in RAW_SUFFIXES:
+            names = ", ".join(c.file_patterns[0] for c in CONTRACTS)
             issues.append(Issue(path.name, "bestand hoort bij geen bron en wordt overgeslagen",
-                                severity="waarschuwing",
-                                expected="namen als svh_verhuringen*, svh_voorraad*, ppm*, cbs*"))
+                                severity="waarschuwing", expected=f"namen als {names}"))
             continue
         found[contract.id].append(path)
     return found, issues
@@ -62,7 +62,9 @@ def validate_all(raw_dir: Path, config: RegionConfig, progress: Progress | None 
     for step, contract in enumerate(CONTRACTS, start=1):
         if progress:
             progress(f"[{step}/{len(CONTRACTS)}] {contract.title}: "
-                     f"{len(found[contract.id])} bestand(en) controleren")
+                     + (f"{len(found[contract.id])} bestand(en) controleren"
+                        if found[contract.id] or contract.required
+                        else "niet aangeleverd (optioneel)"))
         result = validate_source(contract, found[contract.id], config)
         results.append(result)
         issues.extend(result.issues)
@@ -146,6 +148,9 @@ def ingest(raw_dir: Path, processed_dir: Path, config: RegionConfig,
         "periode": {"van": config.jaar_van, "tot_en_met": config.jaar_tot_en_met},
         "configuratie": config.bron,
         "bronnen": {},
+        # Optional sources without a file: id → title, so every reader can say so.
+        "niet_aangeleverd": {r.contract.id: r.contract.title for r in results
+                             if r.frame is None},
         "waarschuwingen": [str(issue) for issue in warnings],
     }
 
@@ -162,6 +167,10 @@ def ingest(raw_dir: Path, processed_dir: Path, config: RegionConfig,
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)
                         + "\n", encoding="utf-8")
 
-    writers = {source_file(r.contract.id): parquet_writer(r) for r in results}
-    write_all(processed_dir, {**writers, MANIFEST: write_manifest}, last=MANIFEST)
+    writers = {source_file(r.contract.id): parquet_writer(r) for r in results
+               if r.frame is not None}
+    # An optional source delivered before but not now: its old Parquet file goes.
+    stale = [source_file(source) for source in manifest["niet_aangeleverd"]]
+    write_all(processed_dir, {**writers, MANIFEST: write_manifest}, last=MANIFEST,
+              remove=stale)
     return IngestResult(manifest, tuple(warnings))

@@ -20,6 +20,7 @@ class ProcessedData:
     voorraad: pd.DataFrame
     ppm: pd.DataFrame
     cbs: pd.DataFrame
+    taakstelling_statushouders: pd.DataFrame | None  # optional: None when not delivered
     manifest: dict
 
     @property
@@ -38,5 +39,8 @@ def load_processed(processed_dir: Path) -> ProcessedData:
         raise InputError([Issue(str(processed_dir), "geen manifest.json: de verwerkte data is "
                                                     "onvolledig of ontbreekt",
                                 expected="eerst `woonzorg ingest`")])
-    frames = {c.id: pd.read_parquet(processed_dir / source_file(c.id)) for c in CONTRACTS}
-    return ProcessedData(**frames, manifest=load_manifest(processed_dir))
+    manifest = load_manifest(processed_dir)
+    # An optional source not delivered has no file; the manifest, not the folder, says which.
+    frames = {c.id: pd.read_parquet(processed_dir / source_file(c.id))
+              if c.required or c.id in manifest["bronnen"] else None for c in CONTRACTS}
+    return ProcessedData(**frames, manifest=manifest)

@@ -23,8 +23,11 @@ PARTIAL = ".partial-"  # a file being written
 STAGING = ".staging-"  # a folder of files being written
 
 
-def write_all(folder: Path, writers: Mapping[str, Writer], last: str | None = None) -> None:
-    """Call every writer on a staging path, then move the results into `folder`."""
+def write_all(folder: Path, writers: Mapping[str, Writer], last: str | None = None,
+              remove: Sequence[str] = ()) -> None:
+    """Call every writer on a staging path, then move the results into `folder`; the files
+    named in `remove` (left by an earlier set) go once `last` is gone, before the new ones
+    come."""
     folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=folder))
     try:
@@ -32,6 +35,8 @@ def write_all(folder: Path, writers: Mapping[str, Writer], last: str | None = No
             write(staging / name)
         if last is not None:
             (folder / last).unlink(missing_ok=True)
+        for name in remove:
+            (folder / name).unlink(missing_ok=True)
         for name in sorted(writers, key=lambda n: n == last):
             os.replace(staging / name, folder / name)
     finally:

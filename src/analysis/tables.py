@@ -45,6 +45,7 @@ DECIMALS: dict[str, int] = {
     "index": 2,
     "maanden": 0,
     "reacties": 0,
+    "personen": 0,
 }
 
 Formatter = Callable[[object], str]

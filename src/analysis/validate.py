@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -321,12 +322,15 @@ def _rule_issues(located: _Located, raw: pd.DataFrame, contract: Contract) -> li
         for index in located.frame.index[failing]:
             value = raw.at[index, rule.column]
             issues.append(located.issue(index, rule.column, rule.message,
-                                        value=None if parsing.is_blank(value) else value))
+                                        value=None if parsing.is_blank(value) else value,
+                                        expected=rule.expected))
     return issues
 
 
 def _completeness_issues(located: _Located, contract: Contract, config: RegionConfig,
                          files: Sequence[str]) -> list[Issue]:
+    if contract.complete_per:
+        return _complete_per_issues(located.frame, contract, config, files)
     if not contract.complete_over:
         return []
     present = set(located.frame[["gemeente", "jaar"]].itertuples(index=False, name=None))
@@ -341,6 +345,31 @@ def _completeness_issues(located: _Located, contract: Contract, config: RegionCo
                                     expected="elke gemeente van de regio in elk jaar van de "
                                              "monitorperiode"))
     return issues
+
+
+def _complete_per_issues(frame: pd.DataFrame, contract: Contract, config: RegionConfig,
+                         files: Sequence[str]) -> list[Issue]:
+    """Every gemeente of the region in each delivered combination of the contract's
+    `complete_per` columns (without one, the region's figure for it would silently be too low).
+    A combination with a value out of bounds is already an error, not a combination."""
+    columns = contract.complete_per
+    names = codes.labels("gemeenten")
+    present = set(frame[["gemeente", *columns]].itertuples(index=False, name=None))
+    valid = frame[list(columns)].dropna()
+    for name in columns:
+        low, high = contract.column(name).minimum, contract.column(name).maximum
+        valid = valid[valid[name].between(-np.inf if low is None else low,
+                                          np.inf if high is None else high)]
+    delivered = sorted(set(valid.itertuples(index=False, name=None)))
+    expected = ("elke gemeente van de regio in elke combinatie van "
+                f"{' en '.join(columns)} die het bestand bevat")
+    return [Issue(", ".join(files),
+                  f"rij ontbreekt voor gemeente {gemeente} ({names[gemeente]}), "
+                  + ", ".join(f"{column} {value}" for column, value in zip(columns, combination,
+                                                                          strict=True)),
+                  expected=expected)
+            for combination in delivered for gemeente in config.gemeenten
+            if (gemeente, *combination) not in present]
 
 
 def _final_dtypes(frame: pd.DataFrame, contract: Contract, config: RegionConfig) -> pd.DataFrame:
@@ -406,7 +435,7 @@ def validate_source(contract: Contract, paths: Sequence[Path], config: RegionCon
                                      "row": list(table.row_numbers)}, dtype=object))
         headers.update({(table.name, name): table.headers[position]
                         for name, position in positions.items()})
-    if not paths:
+    if not paths and contract.required:
         patterns = " of ".join(f"{p}.csv/.xlsx" for p in contract.file_patterns)
         issues.append(Issue("(map)", f"geen bestand gevonden voor bron '{contract.title}'",
                             expected=f"een bestand met een naam als {patterns}"))

@@ -1,6 +1,6 @@
 """Data contracts, one module per source; `CONTRACTS` lists them in processing order."""
 
-from analysis.contracts import cbs, ppm, verhuringen, voorraad
+from analysis.contracts import cbs, ppm, taakstelling_statushouders, verhuringen, voorraad
 from analysis.contracts.base import ORIGINAL_SUFFIX, Column, Contract, RowRule
 
 CONTRACTS: tuple[Contract, ...] = (
@@ -8,6 +8,7 @@ CONTRACTS: tuple[Contract, ...] = (
     voorraad.CONTRACT,
     ppm.CONTRACT,
     cbs.CONTRACT,
+    taakstelling_statushouders.CONTRACT,
 )
 
 # Column names (after normalisation) that identify a person; such a column is always refused.

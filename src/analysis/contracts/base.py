@@ -46,6 +46,7 @@ class RowRule:
     column: str
     message: str
     failing: Callable[[pd.DataFrame], pd.Series]
+    expected: str | None = None  # what a valid value looks like, shown with the message
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ class Contract:
     period_column: str
     rules: tuple[RowRule, ...] = ()
     complete_over: tuple[str, ...] = ()  # every region gemeente x period year must be present
+    # Every region gemeente must be present in each combination of these columns that the
+    # files deliver (a task per half year: all gemeenten, for whichever half years are sent).
+    complete_per: tuple[str, ...] = ()
+    # An optional source may be absent: nothing is written for it and the manifest says so.
+    required: bool = True
     notes: tuple[str, ...] = field(default=())
 
     def column(self, name: str) -> Column:

@@ -90,11 +90,21 @@ def _contract_section(contract: Contract) -> list[str]:
         "- **Bestandsnamen**: " + ", ".join(f"`{p}.csv`/`.xlsx`" for p in contract.file_patterns),
         "- **Verwerkt naar**: `data/processed/" + contract.id + ".parquet`",
     ]
+    if not contract.required:
+        lines.append("- **Aanlevering**: optioneel. Zonder bestand schrijft `ingest` er geen "
+                     "Parquet-bestand voor en noemt het manifest de bron onder "
+                     "`niet_aangeleverd`; een aangeleverd bestand wordt gecontroleerd als elk "
+                     "ander.")
     if contract.complete_over:
         lines.append("- **Volledig**: elke gemeente van de regio in elk jaar van de "
                      "monitorperiode.")
+    if contract.complete_per:
+        lines.append("- **Volledig**: elke gemeente van de regio in elke combinatie van "
+                     + " en ".join(f"`{c}`" for c in contract.complete_per)
+                     + " die het bestand bevat.")
     for rule in contract.rules:
-        lines.append(f"- **Regel**: fout als `{rule.column}` — {rule.message}.")
+        expected = f" Verwacht: {rule.expected}." if rule.expected else ""
+        lines.append(f"- **Regel**: fout als `{rule.column}` — {rule.message}.{expected}")
     for column in contract.columns:
         if column.kind == "herkomst":
             lines.append(f"- **Herindeling**: een in `{column.name}` genoemde gemeente die sinds "

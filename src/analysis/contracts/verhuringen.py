@@ -24,6 +24,31 @@ def _searched_before_registering(df: pd.DataFrame) -> pd.Series:
     return df["zoekduur"].astype("float64") > df["inschrijfduur"].astype("float64")
 
 
+# Persons a household type has (CBS definitions), as (fewest, most); None: no upper bound.
+HOUSEHOLD_SIZES: dict[str, tuple[int, int | None]] = {
+    "eenpersoons": (1, 1),
+    "paar_zonder_kinderen": (2, 2),
+    "paar_met_kinderen": (3, None),
+    "eenoudergezin": (2, None),
+    "overig": (2, None),
+}
+
+
+def _size_against_household(df: pd.DataFrame) -> pd.Series:
+    size = df["aantal_personen"].astype("float64")
+    household = df["huishoudtype"].astype("object")
+    fewest = household.map({k: low for k, (low, _) in HOUSEHOLD_SIZES.items()}).astype("float64")
+    most = household.map({k: high for k, (_, high) in HOUSEHOLD_SIZES.items()}).astype("float64")
+    return (size < fewest) | (size > most)
+
+
+def _statushouder_without_size(df: pd.DataFrame) -> pd.Series:
+    # Only where the column is delivered at all: then every statushouder household needs its
+    # size, or the persons housed (compared with the task in persons) would be too low.
+    size = df["aantal_personen"]
+    return (df["doelgroep"] == "statushouders") & size.isna() & size.notna().any()
+
+
 def _wijk_outside_gemeente(df: pd.DataFrame) -> pd.Series:
     wijk = df["wijk_code"].astype("string")
     gemeente = df["gemeente"].astype("string")
@@ -32,7 +57,7 @@ def _wijk_outside_gemeente(df: pd.DataFrame) -> pd.Series:
 
 CONTRACT = Contract(
     id="verhuringen",
-    version="1.1",
+    version="1.2",
     title="SVH verhuringen",
     description=(
         "Geanonimiseerde verhuringen van sociale huurwoningen door de corporaties in de regio "
@@ -81,6 +106,14 @@ CONTRACT = Contract(
                aliases=("reden_elders", "tenzij")),
         Column("huishoudtype", "code", "Samenstelling van het huishouden.",
                codelist="huishoudtypen", aliases=("huishouden", "samenstelling_huishouden")),
+        # Needed to set lettings (households) against the statushouder task (persons).
+        Column("aantal_personen", "geheel getal",
+               "Aantal personen in het huishouden bij verhuring; moet passen bij het "
+               "huishoudtype. Is de kolom aangeleverd, dan is hij verplicht bij verhuringen aan "
+               "statushouders.",
+               required=False, nullable=True, unit="personen", minimum=1, maximum=20,
+               aliases=("personen", "huishoudgrootte", "aantal_personen_huishouden",
+                        "grootte_huishouden")),
         Column("leeftijdsklasse", "code", "Leeftijdsklasse van de hoofdhuurder.",
                codelist="leeftijdsklassen", aliases=("leeftijd", "leeftijdscategorie")),
         # Waiting times as the SVH tabellenboek reports them; 50 years or more is a typing
@@ -113,5 +146,14 @@ CONTRACT = Contract(
         RowRule("wijk_code", "hoort niet bij de gemeente van de woning", _wijk_outside_gemeente),
         RowRule("zoekduur", "is langer dan de inschrijfduur (zoeken begint na de inschrijving)",
                 _searched_before_registering),
+        RowRule("aantal_personen", "past niet bij het huishoudtype", _size_against_household,
+                expected="1 bij een eenpersoonshuishouden, 2 bij een paar zonder kinderen, "
+                         "3 of meer bij een paar met kinderen, 2 of meer bij een eenoudergezin "
+                         "of een overig meerpersoonshuishouden"),
+        RowRule("aantal_personen",
+                "ontbreekt bij een verhuring aan statushouders (de kolom is wel aangeleverd)",
+                _statushouder_without_size,
+                expected="het aantal personen van het huishouden, want de taakstelling telt "
+                         "personen; of laat de kolom helemaal weg"),
     ),
 )

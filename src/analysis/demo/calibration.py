@@ -146,6 +146,19 @@ class Wachttijden:
 
 
 @dataclass(frozen=True)
+class Huishoudgrootte:
+    per_huishoudtype: Mapping[str, Mapping[int, float]]  # huishoudtype → persons → weight
+    # doelgroep → huishoudtype → persons → weight, where a group's households differ
+    per_doelgroep: Mapping[str, Mapping[str, Mapping[int, float]]]
+
+
+@dataclass(frozen=True)
+class TaakstellingStatushouders:
+    inwoners_per_persoon: Mapping[str, float]  # half year ('2024-H1') → inhabitants per person
+    standaard: float  # for a half year not listed
+
+
+@dataclass(frozen=True)
 class Calibration:
     voorraad: Voorraad
     mutatiegraad: Mutatiegraad
@@ -163,6 +176,8 @@ class Calibration:
     ppm: Ppm
     wijken: Wijken
     wachttijden: Wachttijden
+    huishoudgrootte: Huishoudgrootte
+    taakstelling_statushouders: TaakstellingStatushouders
 
 
 @cache

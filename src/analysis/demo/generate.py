@@ -11,18 +11,20 @@ import numpy as np
 from analysis.config import RegionConfig, load_config
 from analysis.demo.calibration import calibration
 from analysis.demo.errors import DemoError
-from analysis.demo.lettings import letting_columns, waiting_columns
-from analysis.demo.rows import cbs_rows, ppm_rows, voorraad_rows
+from analysis.demo.lettings import household_sizes, letting_columns, waiting_columns
+from analysis.demo.rows import cbs_rows, ppm_rows, taakstelling_rows, voorraad_rows
 from analysis.demo.wijken import draw_wijk_codes, find_wijk_file, region_wijken
 from analysis.demo.writers import (
     CBS_FILE,
     PPM_FILE,
+    TAAKSTELLING_FILE,
     VOORRAAD_FILE,
     real_exports,
     verhuringen_file,
     write_cbs,
     write_marker,
     write_ppm,
+    write_taakstelling,
     write_verhuringen,
     write_voorraad,
 )
@@ -81,15 +83,20 @@ def generate_demo(
     ppm = ppm_rows(config, rng, scale)
     lettings = letting_columns(config, voorraad, rng)
     lettings["wijk_code"] = draw_wijk_codes(rng, lettings, wijk_codes)
-    # Waiting times from a child stream of the seed, so the columns above stay as they were.
-    waiting = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    # Waiting times and household sizes each from a child stream of the seed, so the columns
+    # above (and each other) stay as they were when they were added.
+    waiting, sizes = (np.random.default_rng(child)
+                      for child in np.random.SeedSequence(seed).spawn(2))
     lettings.update(waiting_columns(waiting, lettings))
+    lettings["aantal_personen"] = household_sizes(sizes, lettings)
+    taakstelling = taakstelling_rows(cbs)  # from the inhabitants: no random numbers
 
     writers: list[tuple[str, Callable[[Path], None]]] = [
         (verhuringen_file(config), lambda p: write_verhuringen(p, lettings)),
         (VOORRAAD_FILE, lambda p: write_voorraad(p, voorraad)),
         (PPM_FILE, lambda p: write_ppm(p, ppm)),
         (CBS_FILE, lambda p: write_cbs(p, cbs)),
+        (TAAKSTELLING_FILE, lambda p: write_taakstelling(p, taakstelling)),
     ]
     for name, write in writers:
         path = out_dir / name

@@ -203,6 +203,25 @@ def waiting_columns(
     return {"inschrijfduur": inschrijfduur, "zoekduur": zoekduur, "reacties": reacties}
 
 
+def household_sizes(rng: np.random.Generator, lettings: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Persons per household, drawn from the mix of its huishoudtype (`huishoudgrootte` in
+    kalibratie.yml; a doelgroep may have its own), so always consistent with it. One uniform
+    number per letting, read through the mix's cumulative weights."""
+    cal = calibration().huishoudgrootte
+    household, group = lettings["huishoudtype"].astype(str), lettings["doelgroep"].astype(str)
+    uniform = rng.random(len(household))
+    sizes = np.empty(len(household))
+    for doelgroep, huishoudtype in sorted(set(zip(group, household, strict=True))):
+        mix = (cal.per_doelgroep.get(doelgroep, {}).get(huishoudtype)
+               or cal.per_huishoudtype[huishoudtype])
+        values = np.array(list(mix), dtype=float)
+        cumulative = np.cumsum(list(mix.values())) / sum(mix.values())
+        rows = (group == doelgroep) & (household == huishoudtype)
+        sizes[rows] = values[np.minimum(np.searchsorted(cumulative, uniform[rows], side="right"),
+                                        len(values) - 1)]
+    return sizes
+
+
 def _mapped(values: np.ndarray, mapping: Mapping[str, float], default: float = np.nan
             ) -> np.ndarray:
     """`mapping` applied per distinct value (a few codes, not millions of rows)."""

@@ -79,3 +79,18 @@ def ppm_rows(config: RegionConfig, rng: np.random.Generator, scale: float = 1.0)
                                      "fase": fase, "aantal": aantallen[fase],
                                      "eenheid": ppm.eenheid.get(doelgroep, ppm.eenheid_standaard)})
     return rows
+
+
+def taakstelling_rows(cbs: list[Row]) -> list[Row]:
+    """The national task per gemeente and half year: inhabitants on 1 January (the drawn CBS
+    rows) over the inhabitants per person of that half year; no randomness, as the Rijk
+    divides its task by inhabitants."""
+    per_person = calibration().taakstelling_statushouders
+    rows: list[Row] = []
+    for row in cbs:
+        for halfjaar in (1, 2):
+            label = f"{row['jaar']}-H{halfjaar}"
+            ratio = per_person.inwoners_per_persoon.get(label, per_person.standaard)
+            rows.append({"gemeente": row["gemeente"], "jaar": row["jaar"], "halfjaar": halfjaar,
+                         "taakstelling": round(row["inwoners"] / ratio)})
+    return rows

@@ -29,10 +29,11 @@ from analysis.layout import DEMO_LABEL, DEMO_MARKER, RAW_IGNORED, RAW_SUFFIXES
 from analysis.validate import contract_for_file
 
 GENERATOR = "analysis.demo"  # in the marker and the XLSX metadata, whichever module writes
-GENERATOR_VERSION = "1.2"  # raise when calibration or layout changes: the output changes with it
+GENERATOR_VERSION = "1.3"  # raise when calibration or layout changes: the output changes with it
 VOORRAAD_FILE = "svh_voorraad_mutaties.xlsx"
 PPM_FILE = "ppm_woonopgave.csv"
 CBS_FILE = "cbs_kerncijfers.csv"
+TAAKSTELLING_FILE = "taakstelling_statushouders.csv"
 VOORRAAD_TITLE = f"SVH — Sociale huurvoorraad en mutaties per gemeente — {DEMO_LABEL}"
 
 # Fixed timestamp for the XLSX metadata and zip entries, so the file is byte-identical.
@@ -65,7 +66,7 @@ def write_verhuringen(path: Path, lettings: Mapping[str, np.ndarray]) -> None:
     cells = dict(lettings)
     cells["datum_verhuring"] = _format_each_distinct(lettings["datum"], _format_date)
     cells["kale_huur"] = _format_each_distinct(lettings["kale_huur"], _format_cent)
-    for name in ("inschrijfduur", "zoekduur", "reacties"):
+    for name in ("inschrijfduur", "zoekduur", "reacties", "aantal_personen"):
         cells[name] = _format_each_distinct(lettings[name], _format_whole)
     # Streamed to the file rather than built in memory: at national scale the text is ~270 MB.
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -142,6 +143,19 @@ def write_cbs(path: Path, rows: Sequence[Row]) -> None:
     writer.writerow(header)
     writer.writerows([row[c] for c in header] for row in rows)
     path.write_bytes(buffer.getvalue().encode("cp1252"))
+
+
+def write_taakstelling(path: Path, rows: Sequence[Row]) -> None:
+    """`;`-separated, UTF-8 with BOM, CRLF, gemeente as official name: as a table copied from
+    the circulaire into Excel and saved as CSV."""
+    names = codes.labels("gemeenten")
+    header = ["gemeente", "jaar", "halfjaar", "taakstelling"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([names[str(row["gemeente"])], *(row[c] for c in header[1:])]
+                     for row in rows)
+    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
 
 
 def write_marker(path: Path, seed: int, files: Sequence[Path], wijk_file: Path | None,

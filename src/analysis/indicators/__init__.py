@@ -13,6 +13,7 @@ from analysis.indicators import (
     herkomst,
     instroom,
     mutatiegrens,
+    statushouders,
     subyear,
     verdeling,
     verhuringen,
@@ -38,6 +39,7 @@ def compute_indicators(ctx: Context, run: ModelRun) -> pd.DataFrame:
         *concentratie.compute(ctx),
         *subyear.compute(ctx),
         *wachttijden.compute(ctx),
+        *statushouders.compute(ctx),
     ]
     table = pd.concat(parts, ignore_index=True)
     unknown = set(table["indicator"]) - set(catalogue())

@@ -11,7 +11,7 @@ import yaml
 FIELDS = ("titel", "thema", "definitie", "eenheid", "teller", "noemer", "factor",
           "uitsplitsingen", "bron", "kanttekeningen", "bescherming")
 THEMES = ("verhuringen", "mutatiegrens", "instroom", "herkomst", "woonopgave", "verdeling",
-          "concentratie", "wachttijden")
+          "concentratie", "wachttijden", "statushouders")
 
 
 PROTECTION_KINDS = ("aantal", "aandeel", "verschil", "volgt", "maat", "geen")

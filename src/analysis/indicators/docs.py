@@ -28,7 +28,8 @@ staat hieronder hoe die regel werkt (veld `bescherming` in de catalogus).
 """
 
 PROTECTION = {
-    "aantal": "aantal huishoudens; kleine aantallen worden afgeschermd",
+    "aantal": "aantal huishoudens (of personen in huishoudens); kleine aantallen worden "
+              "afgeschermd",
     "aandeel": "verhouding met een aantal huishoudens als teller; afgeschermd als de teller is "
                "afgeschermd of de noemer te klein is",
     "verschil": "verschil van aantallen; afgeschermd als het een afgeschermd aantal zou "
@@ -38,7 +39,8 @@ PROTECTION = {
             "verhuringen rust dan de kleinste noemer, of als het aantal `{reeks}` voor dezelfde "
             "cel is afgeschermd (bij categorie 'alle': het totaal waartoe de categorieën "
             "optellen)",
-    "geen": "geen huishoudens (woningen, wijken of een instelling); niet afgeschermd",
+    "geen": "geen huishoudens (woningen, wijken, een instelling of een taakstelling van het "
+            "Rijk); niet afgeschermd",
 }
 NOEMER_CELL = {"": "het totaal over de categorieën", "regio": "de cel van de regio",
                "doelgroep": "de cel voor alle doelgroepen"}

@@ -11,7 +11,7 @@ from analysis.model.config import BASES, CAPACITY_BASES, CAPACITY_ROUNDING, ROUN
 from analysis.protection import rule_text
 from analysis.report.data import ReportData
 from analysis.report.shared import MODEL_READING, names
-from analysis.tables import fmt_number, fmt_percent, md_text
+from analysis.tables import MISSING, fmt_number, fmt_percent, md_text
 
 
 def glossary(indicators: list[str] | None = None) -> str:
@@ -27,7 +27,8 @@ def glossary(indicators: list[str] | None = None) -> str:
 
 
 def sources_table(data: ReportData) -> pd.DataFrame:
-    """Every input file with its checksum, rows and period, from the ingest manifest."""
+    """Every input file with its checksum, rows and period, from the ingest manifest; an
+    optional source that was not delivered as a row that says so."""
     rows = []
     for source in data.manifest["bronnen"].values():
         periode = f"{source['periode']['van']} t/m {source['periode']['tot_en_met']}"
@@ -36,6 +37,10 @@ def sources_table(data: ReportData) -> pd.DataFrame:
                          "Rijen": file["rijen"], "Periode": periode,
                          "Versie datacontract": source["contract_versie"],
                          "SHA-256 (eerste 16 tekens)": file["sha256"][:16]})
+    for title in data.manifest.get("niet_aangeleverd", {}).values():
+        rows.append({"Bron": title, "Bestand": "niet aangeleverd (optioneel)", "Rijen": 0,
+                     "Periode": MISSING, "Versie datacontract": MISSING,
+                     "SHA-256 (eerste 16 tekens)": MISSING})
     return pd.DataFrame(rows)
 
 

@@ -55,7 +55,8 @@ INDICATOR_COLUMNS = {
     "periode": "Jaar (bijvoorbeeld 2024) of een reeks jaren (bijvoorbeeld 2021-2025: de "
                "monitorperiode, of de planperiode van de woonopgave); voor de periodieke "
                "monitor ook een kwartaal of halfjaar (2025-K3, 2025-H1) of het lopende jaar "
-               "(2025 t/m K3: januari tot en met september); tekst.",
+               "(2025 t/m K3: januari tot en met september), en voor de taakstelling voor "
+               "statushouders het halfjaar (2025-H1); tekst.",
     "doelgroep": "Code van de doelgroep (blad 'doelgroepen'); 'aandachtsgroepen' = alle "
                  "behalve 'geen'; 'alle' = geen uitsplitsing; 'verdeelafspraak' = de "
                  "doelgroepen van het verdeelmodel.",

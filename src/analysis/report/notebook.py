@@ -8,11 +8,20 @@ from typing import NamedTuple
 
 from analysis import figures
 from analysis.figures import maps
-from analysis.report import appendix, editions, shared, show, signals, trends, wachttijden
+from analysis.report import (
+    appendix,
+    editions,
+    shared,
+    show,
+    signals,
+    statushouders,
+    trends,
+    wachttijden,
+)
 from analysis.report.data import ReportData, load_report_data
 
 __all__ = ["appendix", "editions", "figures", "maps", "setup", "shared", "show", "signals",
-           "trends", "wachttijden"]
+           "statushouders", "trends", "wachttijden"]
 
 
 class Setup(NamedTuple):

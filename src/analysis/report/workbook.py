@@ -39,6 +39,7 @@ UNITS: dict[str, str] = {
     "index": "Index: 1 is gelijk aan het gemiddelde van de gemeente; getoond met twee decimalen.",
     "maanden": "Duur in maanden; getoond in hele maanden.",
     "reacties": "Aantal reacties op een advertentie; getoond als heel getal.",
+    "personen": "Aantal personen (geen huishoudens).",
 }
 COUNT = "#,##0"
 DECIMAL = "#,##0.0"

@@ -11,16 +11,19 @@ import numpy as np
 
 from analysis.config import DisclosureSettings
 
-COUNTED_UNITS = ("verhuringen", "huishoudens")  # catalogue units that are household counts
+# Catalogue units that are household counts; persons housed are people in households.
+COUNTED_UNITS = ("verhuringen", "huishoudens", "personen")
 
 
 _COUNT_LABEL = re.compile(
     r"verhuring|huishoud|huurder|plaatsing|geplaatst|gehuisvest|eigen vraag|werkelijk|"
     r"volgens het (?:verdeel)?model|taakstelling|realisatie|ontvangen|"
     r"\baantal\b(?!\s+(?:wijken|gemeenten|jaren|woningen|plaatsen))", re.IGNORECASE)
+# The statushouder task in persons is set and published by the Rijk: no households.
 _OTHER_LABEL = re.compile(
     r"\bper\s+[\d.]+|aandeel|%|procent|index|sleutel|gemiddeld|mediaa?n|verschil|saldo|"
-    r"capaciteit|mutaties|voorraad|\bwoningen\b|\(code\)", re.IGNORECASE)
+    r"capaciteit|mutaties|voorraad|\bwoningen\b|\(code\)|taakstelling \(personen\)",
+    re.IGNORECASE)
 _WHOLE = re.compile(r"\s*(\d+)\s*")
 NUMBER_TEXT = re.compile(r"[−+-]?\d[\d.]*(?:,\d+)?%?|[x–]")
 
