@@ -69,7 +69,9 @@ def test_demo_twice_is_byte_identical_and_builds(cli, tmp_path):
     for name in ("a", "b"):
         assert cli("demo", "--out", tmp_path / name).exit_code == 0
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert len(files) == 5
+    assert files == ["DEMO.json", "cbs_kerncijfers.csv", "ppm_woonopgave.csv",
+                     "svh_verhuringen_2021-2025.csv", "svh_voorraad_mutaties.xlsx",
+                     "taakstelling_statushouders.csv"]
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     result = cli("build", "--raw", tmp_path / "a", "--processed", tmp_path / "out")

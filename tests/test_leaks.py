@@ -19,6 +19,7 @@ from analysis.figures.html import to_div
 from analysis.model.config import MODEL_SPOOR
 from analysis.protection import rule_text
 from analysis.report import leaks
+from analysis.report.leaks.tables import label_kind
 
 REGION = load_config()
 RULE = REGION.openbaarheid
@@ -377,3 +378,10 @@ def test_default_folder_is_the_output_dir(cli, tmp_path, monkeypatch):
 def test_the_demo_reports_give_nothing_away(cli, reports):
     result = cli("openbaarheid", reports)
     assert result.exit_code == 0, result.output
+
+
+def test_a_rate_header_cut_by_the_page_text_is_not_a_count():
+    # pdftotext may keep only part of a wrapped header: 'aantal per' is still a rate
+    for header in ("aantal per", "Reacties per advertentie (gemiddeld)", "Aantal reacties"):
+        assert label_kind(header) is False, header
+    assert label_kind("Aantal") is True

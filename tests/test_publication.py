@@ -362,3 +362,12 @@ def test_the_previous_edition_in_a_trend_is_its_value_where_it_moved(data):
     assert list(inflow.columns) == list(trends.inflow_by_year(data, "GM0503").columns)[:-1]
     assert inflow.stack().dropna().to_dict() == ({("2023", "Ouderen"): 40.0}
                                                  if "Ouderen" in inflow.columns else {})
+
+
+def test_an_inflow_trend_never_draws_a_group_hidden_in_every_year(data):
+    for gemeente in data.region.gemeenten:
+        inflow = trends.inflow_by_year(data, gemeente)
+        groups = inflow.drop(columns=[trends.OTHERS, trends.TOGETHER], errors="ignore")
+        assert groups.notna().any().all(), gemeente
+        if trends.TOGETHER in inflow:  # no group with a published year: the groups together
+            assert list(inflow.columns) == [trends.TOGETHER]

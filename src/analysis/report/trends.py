@@ -10,6 +10,7 @@ from analysis.editions import CHANGED
 from analysis.report.data import ReportData
 
 LARGEST_GROUPS = 6  # lines in the inflow chart; the rest is one line (the palette has 8)
+OTHERS, TOGETHER = "Overige aandachtsgroepen", "Aandachtsgroepen samen"
 
 
 def years(data: ReportData) -> list[str]:
@@ -40,15 +41,20 @@ def previous_by_year(data: ReportData, indicator: str, gebieden: list[str],
 
 
 def _largest_groups(data: ReportData, gebied: str) -> list[str]:
+    """The area's largest doelgroepen over the period among those with a published year: a
+    group hidden in every year would be an empty line (small gemeenten)."""
     totals = {d: data.values("verhuringen", periode=data.period, doelgroep=d).get(gebied)
               for d in codes.aandachtsgroepen()}
-    return sorted(totals, key=lambda d: -1 if pd.isna(totals[d]) else totals[d],
+    shown = [d for d in totals
+             if by_year(data, "verhuringen", [gebied], d).iloc[:, 0].notna().any()]
+    return sorted(shown, key=lambda d: -1 if pd.isna(totals[d]) else totals[d],
                   reverse=True)[:LARGEST_GROUPS]
 
 
 def inflow_by_year(data: ReportData, gebied: str | None = None) -> pd.DataFrame:
     """Years × the largest doelgroepen of the area over the period, plus the other
-    aandachtsgroepen together: lettings in a gemeente, or in the region without one."""
+    aandachtsgroepen together: lettings in a gemeente, or in the region without one. Where no
+    group has a published year, the aandachtsgroepen together."""
     gebied = gebied or data.region.naam
     labels = codes.labels("doelgroepen")
 
@@ -56,10 +62,12 @@ def inflow_by_year(data: ReportData, gebied: str | None = None) -> pd.DataFrame:
         return by_year(data, "verhuringen", [gebied], doelgroep).iloc[:, 0]
 
     largest = _largest_groups(data, gebied)
+    if not largest:
+        return pd.DataFrame({TOGETHER: per_year("aandachtsgroepen")})
     frame = pd.DataFrame({labels[d]: per_year(d) for d in largest})
     # The rest is only known in a year where every large group is published.
-    frame["Overige aandachtsgroepen"] = (per_year("aandachtsgroepen")
-                                         - frame.sum(axis=1, min_count=len(largest)))
+    frame[OTHERS] = (per_year("aandachtsgroepen")
+                     - frame.sum(axis=1, min_count=len(largest)))
     return frame
 
 

@@ -25,7 +25,7 @@ ZOEKDUUR = "zoekduur_mediaan"
 REACTIES = "reacties_per_advertentie"
 COLUMNS = {INSCHRIJFDUUR: "Mediane inschrijfduur (maanden)",
            ZOEKDUUR: "Mediane zoekduur (maanden)",
-           REACTIES: "Gemiddeld aantal reacties per advertentie"}
+           REACTIES: "Reacties per advertentie (gemiddeld)"}
 # What the delivered lettings lack, in a sentence, per indicator.
 SUBJECTS = {INSCHRIJFDUUR: "inschrijfduur", ZOEKDUUR: "zoekduur", REACTIES: "aantal reacties"}
 FORMATS = {"Verhuringen": "verhuringen"}

@@ -21,7 +21,8 @@ _COUNT_LABEL = re.compile(
     r"\baantal\b(?!\s+(?:wijken|gemeenten|jaren|woningen|plaatsen))", re.IGNORECASE)
 # The statushouder task in persons is set and published by the Rijk: no households.
 _OTHER_LABEL = re.compile(
-    r"\bper\s+[\d.]+|aandeel|%|procent|index|sleutel|gemiddeld|mediaa?n|verschil|saldo|"
+    r"\bper\s+[\d.]+|\baantal\s+per\b|reacties|aandeel|%|procent|index|sleutel|gemiddeld|"
+    r"mediaa?n|verschil|saldo|"
     r"capaciteit|mutaties|voorraad|\bwoningen\b|\(code\)|taakstelling \(personen\)",
     re.IGNORECASE)
 _WHOLE = re.compile(r"\s*(\d+)\s*")
