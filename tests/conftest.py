@@ -8,6 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.cli import main
+from analysis.config import load_config
+from analysis.ingest import ingest
+from analysis.processed import load_processed
 from rawdata import FILE_NAMES, HEADERS, ROWS, write_csv, write_valid_raw
 
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
@@ -183,3 +186,12 @@ def strings(value) -> list[str]:
     if isinstance(value, list | tuple):
         return [s for item in value for s in strings(item)]
     return [value] if isinstance(value, str) else []
+
+
+@pytest.fixture(scope="session")
+def small_processed(tmp_path_factory):
+    """The twelve hand-written lettings of rawdata.py, ingested once per test run."""
+    root = tmp_path_factory.mktemp("small")
+    write_valid_raw(root / "raw")
+    ingest(root / "raw", root / "processed", load_config())
+    return load_processed(root / "processed")

@@ -12,18 +12,7 @@ import pytest
 from analysis.build import analyse
 from analysis.config import load_config
 from analysis.indicators import catalogue
-from analysis.ingest import ingest
 from analysis.model import load_verdeelmodel_config
-from analysis.processed import load_processed
-from rawdata import write_valid_raw
-
-
-@pytest.fixture(scope="module")
-def small_processed(tmp_path_factory):
-    root = tmp_path_factory.mktemp("small")
-    write_valid_raw(root / "raw")
-    ingest(root / "raw", root / "processed", load_config())
-    return load_processed(root / "processed")
 
 
 @pytest.fixture(scope="module")

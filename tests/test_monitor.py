@@ -20,17 +20,14 @@ from analysis.build import analyse, build
 from analysis.config import ConfigError, MonitorSettings, load_config
 from analysis.disclosure import SHOWN, exposed, small, suppress
 from analysis.indicators.table import AANDACHTSGROEPEN, ALLE
-from analysis.ingest import ingest
 from analysis.model import load_verdeelmodel_config
 from analysis.periods import Period
-from analysis.processed import load_processed
 from analysis.protection import relations
 from analysis.report import monitor
 from analysis.report.data import load_report_data
 from analysis.report.signals import Signal, evaluate, grouped, lights, thema_name
 from analysis.tables import fmt_percent
 from conftest import pdf_pages
-from rawdata import write_valid_raw
 
 MODEL = load_verdeelmodel_config()
 BASE = "regio: {naam: X, gemeenten: [GM0503]}\nperiode: {van: 2021, tot_en_met: 2025}\n"
@@ -136,14 +133,6 @@ def test_no_projection_without_the_figures():
 
 
 # --- the figures within the year, on the twelve hand-written lettings --------------------------
-
-
-@pytest.fixture(scope="module")
-def small_processed(tmp_path_factory):
-    root = tmp_path_factory.mktemp("small_monitor")
-    write_valid_raw(root / "raw")
-    ingest(root / "raw", root / "processed", load_config())
-    return load_processed(root / "processed")
 
 
 def _analysed(processed, tot_en_met: Period | None):
