@@ -143,6 +143,11 @@ _MARKUP = re.compile(r"([\\`*_{}\[\]<>#$@^~|&])")
 _BLOCK_START = re.compile(r"^(\(?(?:\d+|[a-zA-Z]|[ivxlcdmIVXLCDM]+)[.)]|[-+:])(?=\s|$)")
 
 
+def listing(items: list[str], last: str = "en") -> str:
+    """'a', 'a en b', 'a, b en c' (or 'of' as `last`): items as written, in a Dutch sentence."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
 def md_text(text: str) -> str:
     """Text from settings or data (a region, gemeente or file name) as Pandoc Markdown that
     prints it as written in every format; the Typst and HTML writers escape it from there.

@@ -14,6 +14,7 @@ from pathlib import Path
 from analysis import codes
 from analysis.config import ConfigError, RegionConfig
 from analysis.render.settings import read_quarto
+from analysis.tables import listing
 
 # Quarto's format name → the file it becomes.
 SUFFIXES = {"typst": ".pdf", "docx": ".docx", "html": ".html"}
@@ -68,7 +69,7 @@ class DocumentKind:
     def format_names(self) -> str:
         """'PDF', 'PDF en Word': for the index page and the help text."""
         names = [FORMAT_NAMES[f] for f in self.formats] + (["Excel"] if self.workbook else [])
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+        return listing(names)
 
     def values(self, region: RegionConfig) -> tuple[str | None, ...]:
         """The parameter values of a full build; (None,) for a kind without a parameter."""

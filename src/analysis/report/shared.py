@@ -8,7 +8,7 @@ import pandas as pd
 from analysis import codes
 from analysis.figures.maps import wijk_number
 from analysis.report.data import ReportData
-from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_value, md_text
+from analysis.tables import SUPPRESSED, fmt_decimal, fmt_int, fmt_value, listing, md_text
 
 LIMIT_INDICATOR = "aandeel_mutaties_aandachtsgroepen"
 ORIGINS_OUTSIDE = {"buiten_regio": "Buiten de regio", "buitenland": "Buitenland",
@@ -46,8 +46,7 @@ def limit_percent(data: ReportData) -> float:
 def names(items: list[str], last: str = "en") -> str:
     """'Delft', 'Delft en Westland', 'Delft, Rijswijk en Westland' (or 'of' as `last`), for a
     sentence of Markdown: each name is shown as written (see `md_text`)."""
-    items = [md_text(item) for item in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+    return listing([md_text(item) for item in items], last)
 
 
 def min_wijk_lettings(data: ReportData) -> int:

@@ -26,7 +26,15 @@ from analysis.indicators.table import AANDACHTSGROEPEN, ALLE
 from analysis.model.config import MODEL_SPOOR
 from analysis.report.data import ReportData
 from analysis.report.shared import ORIGINS_OUTSIDE, limit_percent
-from analysis.tables import decimals_for, fmt_decimal, fmt_int, fmt_number, fmt_value, md_text
+from analysis.tables import (
+    decimals_for,
+    fmt_decimal,
+    fmt_int,
+    fmt_number,
+    fmt_value,
+    listing,
+    md_text,
+)
 
 EVERY = "elke"  # doelgroep or categorie of a rule: each one apart
 LIGHTS = {"hoog": "rood", "midden": "oranje", "laag": "geel"}  # traffic light per ernst
@@ -193,12 +201,7 @@ def _gemeenten(data: ReportData, rule: SignalRule, row: Any, eenheid: str) -> st
     hits = hits.assign(size=sizes).sort_values("size", ascending=False, kind="stable")
     items = [f"{data.gemeente_name(g)} {fmt_value(v, eenheid)}"
              for g, v in zip(hits["gebied"], hits["waarde"], strict=True)]
-    return _listing(items)
-
-
-def _listing(items: list[str]) -> str:
-    """'a', 'a en b', 'a, b en c' (plain text: a signal is not Markdown)."""
-    return ", ".join(items[:-1]) + " en " + items[-1] if len(items) > 1 else "".join(items)
+    return listing(items) if items else ""  # plain text: a signal is not Markdown
 
 
 def _fields(data: ReportData, rule: SignalRule, row: Any) -> dict[str, str]:
@@ -254,7 +257,7 @@ def rule_text(data: ReportData, rule: SignalRule, gebiedsniveau: str | None = No
     elif rule.categorie != ALLE:
         fixed.append(f"voor {_category_labels()[rule.categorie]}")
     period = data.period.replace("-", "–")
-    scope = [*fixed, *(["per " + _listing(each)] if each else []),
+    scope = [*fixed, *(["per " + listing(each)] if each else []),
              {"laatste_jaar": f"in {data.last_year}", "hele_periode": f"over {period}",
               "elk_jaar": f"in elk jaar van {period}",
               "planperiode": "over de planperiode"}[rule.periode]]

@@ -18,7 +18,7 @@ from analysis import periods
 from analysis.periods import Period
 from analysis.report.data import ReportData
 from analysis.report.shared import not_published, shown, with_codes
-from analysis.tables import fmt_value, md_text
+from analysis.tables import fmt_value, listing, md_text
 
 TASK = "taakstelling_statushouders"
 PERSONS = "statushouders_gehuisvest_personen"
@@ -125,7 +125,7 @@ def coverage_text(data: ReportData) -> str:
     spans = [half_year_text(group[0]) if len(group) == 1 else
              f"{half_year_text(group[0])} tot en met {half_year_text(group[-1])}"
              for group in _ranges(labels)]
-    listed = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " en " + spans[-1]
+    listed = listing(spans)
     return (f"De aangeleverde taakstelling geldt voor {listed}; voor de andere halfjaren van "
             f"{data.period} is geen taakstelling aangeleverd, en een jaar heeft alleen een "
             "taakstelling als beide halfjaren er een hebben.")

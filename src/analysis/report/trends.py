@@ -7,6 +7,7 @@ import pandas as pd
 
 from analysis import codes
 from analysis.editions import CHANGED
+from analysis.indicators.table import AANDACHTSGROEPEN
 from analysis.report.data import ReportData
 
 LARGEST_GROUPS = 6  # lines in the inflow chart; the rest is one line (the palette has 8)
@@ -40,14 +41,21 @@ def previous_by_year(data: ReportData, indicator: str, gebieden: list[str],
     return frame.set_axis([data.gemeente_name(g) for g in gebieden], axis=1)
 
 
-def _largest_groups(data: ReportData, gebied: str) -> list[str]:
-    """The area's largest doelgroepen over the period among those with a published year: a
-    group hidden in every year would be an empty line (small gemeenten)."""
-    totals = {d: data.values("verhuringen", periode=data.period, doelgroep=d).get(gebied)
-              for d in codes.aandachtsgroepen()}
-    shown = [d for d in totals
-             if by_year(data, "verhuringen", [gebied], d).iloc[:, 0].notna().any()]
-    return sorted(shown, key=lambda d: -1 if pd.isna(totals[d]) else totals[d],
+def _lettings(data: ReportData, gebied: str) -> pd.DataFrame:
+    """The area's lettings per doelgroep (columns, codes) for each year and the whole period
+    (rows), NaN where hidden: read once for the inflow chart."""
+    rows = data.rows("verhuringen", gebied=gebied, categorie="alle")
+    return rows.pivot_table(index="periode", columns="doelgroep", values="waarde",
+                            dropna=False).reindex([*years(data), data.period])
+
+
+def _largest_groups(lettings: pd.DataFrame) -> list[str]:
+    """The largest doelgroepen over the period among those with a published year: a group
+    hidden in every year would be an empty line (small gemeenten)."""
+    period, yearly = lettings.iloc[-1], lettings.iloc[:-1]
+    shown = [d for d in codes.aandachtsgroepen()
+             if d in lettings and yearly[d].notna().any()]
+    return sorted(shown, key=lambda d: -1 if pd.isna(period[d]) else period[d],
                   reverse=True)[:LARGEST_GROUPS]
 
 
@@ -55,18 +63,14 @@ def inflow_by_year(data: ReportData, gebied: str | None = None) -> pd.DataFrame:
     """Years × the largest doelgroepen of the area over the period, plus the other
     aandachtsgroepen together: lettings in a gemeente, or in the region without one. Where no
     group has a published year, the aandachtsgroepen together."""
-    gebied = gebied or data.region.naam
-    labels = codes.labels("doelgroepen")
-
-    def per_year(doelgroep: str) -> pd.Series:
-        return by_year(data, "verhuringen", [gebied], doelgroep).iloc[:, 0]
-
-    largest = _largest_groups(data, gebied)
+    lettings = _lettings(data, gebied or data.region.naam)
+    yearly, labels = lettings.iloc[:-1], codes.labels("doelgroepen")
+    largest = _largest_groups(lettings)
     if not largest:
-        return pd.DataFrame({TOGETHER: per_year("aandachtsgroepen")})
-    frame = pd.DataFrame({labels[d]: per_year(d) for d in largest})
+        return pd.DataFrame({TOGETHER: yearly[AANDACHTSGROEPEN]}).rename_axis(None)
+    frame = pd.DataFrame({labels[d]: yearly[d] for d in largest}).rename_axis(None)
     # The rest is only known in a year where every large group is published.
-    frame[OTHERS] = (per_year("aandachtsgroepen")
+    frame[OTHERS] = (yearly[AANDACHTSGROEPEN]
                      - frame.sum(axis=1, min_count=len(largest)))
     return frame
 
@@ -78,7 +82,7 @@ def previous_inflow_by_year(data: ReportData, gebied: str | None = None
     gebied = gebied or data.region.naam
     labels = codes.labels("doelgroepen")
     moved = {labels[d]: previous_by_year(data, "verhuringen", [gebied], d)
-             for d in _largest_groups(data, gebied)}
+             for d in _largest_groups(_lettings(data, gebied))}
     if any(frame is None for frame in moved.values()):
         return None
     return pd.DataFrame({label: frame.iloc[:, 0] for label, frame in moved.items()})
