@@ -107,6 +107,42 @@ def write_task(folder: Path, rows: list[list[str]] | None = None) -> Path:
     return write_csv(folder / TASK_FILE, TASK_HEADER, task_rows() if rows is None else rows)
 
 
+# The optional inputs of next year's verdeelmodel: 2026, the year after the lettings.
+FORECAST_YEAR = "2026"
+FORECAST_HEADERS = {
+    "prognose_mutaties": ("gemeente", "jaar", "verwachte_mutaties"),
+    "prognose_vraag": ("gemeente", "doelgroep", "jaar", "aantal"),
+    "reeds_toegezegd": ("gemeente", "jaar", "aantal"),
+}
+FORECAST_FILES = {"prognose_mutaties": "prognose_mutaties.csv",
+                  "prognose_vraag": "prognose_vraag.csv",
+                  "reeds_toegezegd": "reeds_toegezegd.csv"}
+
+
+def forecast_rows(source: str) -> list[list[str]]:
+    """2026 for every gemeente, in REGION order (line N of the CSV is row N-2 here).
+    prognose_mutaties: 's-Gravenhage 3.400, the others 100 + 10 × position; prognose_vraag:
+    uitstroom_mo 2 + position and ouderen 5 (not on the spoor verdeelafspraak) for Delft and
+    's-Gravenhage, only uitstroom_mo (0) for the others; reeds_toegezegd: position."""
+    if source == "prognose_mutaties":
+        return [[g, FORECAST_YEAR, "3.400" if g == "GM0518" else str(100 + 10 * i)]
+                for i, g in enumerate(REGION)]
+    if source == "prognose_vraag":
+        rows = []
+        for i, g in enumerate(REGION):
+            rows.append([g, "uitstroom_mo", FORECAST_YEAR, str(2 + i) if i < 2 else "0"])
+            if i < 2:
+                rows.append([g, "ouderen", FORECAST_YEAR, "5"])
+        return rows
+    return [[g, FORECAST_YEAR, str(i)] for i, g in enumerate(REGION)]
+
+
+def write_forecast(folder: Path, source: str, rows: list[list[str]] | None = None) -> Path:
+    """One optional forecast file in `folder` (the hand-written rows unless `rows` is given)."""
+    return write_csv(folder / FORECAST_FILES[source], FORECAST_HEADERS[source],
+                     forecast_rows(source) if rows is None else rows)
+
+
 def voorraad_rows() -> list[list[str]]:
     return [[g, str(y), "1.200", "75"] for g in REGION for y in YEARS]
 

@@ -12,7 +12,8 @@ from rawdata import write_valid_raw
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["validate"], ["ingest"], ["build"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["validate"], ["ingest"], ["build"],
+                                     ["scenario"]])
 def test_every_command_has_help(cli, command):
     result = cli(*command, "--help")
     assert result.exit_code == 0

@@ -17,6 +17,9 @@ from conftest import ROOT, snapshot
 
 KINDS = document_kinds(ROOT)
 REGION = load_config()
+# Parameters a notebook has beside processed and its kind's: the settings files of the scenario
+# comparison (`woonzorg scenario`; empty in a build: the build's own settings).
+NOTEBOOK_PARAMETERS = {"scenario": {"scenarios"}}
 
 
 def _front_matter(notebook: Path) -> dict:
@@ -68,7 +71,8 @@ def test_front_matter_agrees_with_the_table(kind):
     assert tuple(front["format"]) == kind.formats
     assert bool(front.get("toc", False)) == kind.toc
     assert front["lang"] == yaml.safe_load((ROOT / "_quarto.yml").read_text())["lang"]
-    expected = {"processed"} | ({kind.parameter} if kind.parameter else set())
+    expected = ({"processed"} | ({kind.parameter} if kind.parameter else set())
+                | NOTEBOOK_PARAMETERS.get(kind.id, set()))
     assert _parameters(ROOT / kind.notebook) == expected
 
 
@@ -96,7 +100,7 @@ PERIODS = {"jaren": ("2021-2025", "2021–2025"),
 
 
 @pytest.mark.parametrize("only, expected", [
-    ({}, {"regio": 1, "gemeente": 9, "doelgroep": 16, "monitor": 1}),
+    ({}, {"regio": 1, "gemeente": 9, "doelgroep": 16, "monitor": 1, "scenario": 1}),
     ({"gemeente": ("GM0503", "GM0629")}, {"gemeente": 2}),
     ({"doelgroep": ("ouderen",)}, {"doelgroep": 1}),
     ({"gemeente": ("GM0503",), "doelgroep": ("ouderen",)}, {"gemeente": 1, "doelgroep": 1}),

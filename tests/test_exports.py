@@ -343,7 +343,7 @@ def test_codebook_stands_on_its_own(exports, indicators):
 def test_published_files_are_readable_by_colleagues(reports, data):
     exported = list((reports / "data").iterdir())
     workbooks = list((reports / "gemeenten").glob("*.xlsx"))
-    assert len(exported) == 2 * 3 and len(workbooks) == len(data.region.gemeenten)
+    assert len(exported) == 3 * 3 and len(workbooks) == len(data.region.gemeenten)
     for path in [*exported, *workbooks]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
     hidden = [p for p in (reports / "gemeenten").iterdir() if p.name.startswith(".")]

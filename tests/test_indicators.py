@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.build import analyse
+from analysis.analyse import analyse
 from analysis.config import load_config
 from analysis.indicators import catalogue
 from analysis.model import load_verdeelmodel_config

@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from analysis import periods
-from analysis.build import analyse, build
+from analysis.analyse import analyse
+from analysis.build import build
 from analysis.config import ConfigError, MonitorSettings, load_config
 from analysis.disclosure import SHOWN, exposed, small, suppress
 from analysis.indicators.table import AANDACHTSGROEPEN, ALLE

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build import analyse, build
+from analysis.analyse import analyse
+from analysis.build import build
 from analysis.config import DisclosureSettings, GeoSettings, load_config
 from analysis.disclosure import SHOWN
 from analysis.ingest import ingest
@@ -112,11 +113,10 @@ def test_without_the_task_file_nothing_is_written_and_the_manifest_says_so(tmp_p
     result = ingest(write_raw(tmp_path / "raw", task=False), tmp_path / "processed", REGION,
                     progress=messages.append)
     assert not (tmp_path / "processed" / f"{SOURCE}.parquet").exists()
-    assert result.manifest["niet_aangeleverd"] == {
-        SOURCE: "Taakstelling huisvesting statushouders"}
+    assert result.manifest["niet_aangeleverd"][SOURCE] == "Taakstelling huisvesting statushouders"
     assert SOURCE not in result.manifest["bronnen"]
     assert not result.warnings
-    assert "[5/5] Taakstelling huisvesting statushouders: niet aangeleverd (optioneel)" in messages
+    assert "[5/8] Taakstelling huisvesting statushouders: niet aangeleverd (optioneel)" in messages
     data = load_processed(tmp_path / "processed")
     assert data.taakstelling_statushouders is None
 
@@ -127,7 +127,7 @@ def test_the_task_file_is_read_like_any_other(tmp_path):
     rows[0][0] = "Delft"  # a name instead of a code, as in the circulaire
     write_csv(raw / TASK_FILE, ("Gemeente", "Jaar", "Half jaar", "Taakstelling personen"), rows)
     result = ingest(raw, tmp_path / "processed", REGION)
-    assert result.manifest["niet_aangeleverd"] == {}
+    assert SOURCE not in result.manifest["niet_aangeleverd"]
     source = result.manifest["bronnen"][SOURCE]
     assert (source["rijen"], source["periode"]) == (27, {"van": 2023, "tot_en_met": 2024})
     task = load_processed(tmp_path / "processed").taakstelling_statushouders
@@ -526,7 +526,7 @@ def test_a_small_task_is_no_household_count(data):
 
 def test_the_demo_manifest_lists_the_task_file(demo_build):
     root, ingested, _ = demo_build
-    assert ingested.manifest["niet_aangeleverd"] == {}
+    assert SOURCE not in ingested.manifest["niet_aangeleverd"]
     manifest = json.loads((root / "processed" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["bronnen"][SOURCE]["rijen"] == 2 * 5 * 9
     assert (root / "processed" / f"{SOURCE}.parquet").exists()

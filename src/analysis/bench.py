@@ -45,7 +45,7 @@ def _gib(n: float) -> str:
 
 def analyse_stage(processed: Path) -> dict:
     """Load processed data and compute indicators and the model; runs in its own process."""
-    from analysis.build import analyse
+    from analysis.analyse import analyse
     from analysis.config import load_config
     from analysis.model import load_verdeelmodel_config
     from analysis.processed import load_processed

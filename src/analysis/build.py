@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from analysis.analyse import Analysis, analyse
 from analysis.config import RegionConfig
-from analysis.context import prepare
 from analysis.editions import (
     Comparison,
     check_new,
@@ -24,7 +23,6 @@ from analysis.editions import (
     save_edition,
 )
 from analysis.geo import map_layers
-from analysis.indicators import compute_indicators
 from analysis.ingest import IngestResult, Progress, ingest
 from analysis.layout import (
     ANALYSIS_MANIFEST,
@@ -42,32 +40,19 @@ from analysis.layout import (
     PUBLISHED_MODEL_REGION,
     PUBLISHED_MODEL_RESULTS,
     PUBLISHED_MODEL_TRACE,
+    PUBLISHED_TASK_REGION,
+    PUBLISHED_TASK_RESULTS,
+    PUBLISHED_TASK_TRACE,
     REGION_SETTINGS,
+    TASK_BASIS,
+    TASK_REGION,
+    TASK_RESULTS,
+    TASK_TRACE,
 )
 from analysis.model.config import VerdeelmodelConfig
-from analysis.model.run import ModelRun, run_model
-from analysis.processed import ProcessedData, load_processed
-from analysis.protection import Protected, protect
+from analysis.model.prognose import basis_record
+from analysis.processed import load_processed
 from analysis.storage import sha256, write_all
-
-
-@dataclass(frozen=True, eq=False)
-class Analysis:
-    indicators: pd.DataFrame
-    model: ModelRun
-    region: RegionConfig
-    model_config: VerdeelmodelConfig
-    published: Protected  # what the reports may show
-
-
-def analyse(data: ProcessedData, region: RegionConfig, model: VerdeelmodelConfig) -> Analysis:
-    """Pure: processed data in, indicator table and model results out, and what of them may be
-    published."""
-    ctx = prepare(data, region, model)
-    run = run_model(ctx)
-    indicators = compute_indicators(ctx, run)
-    return Analysis(indicators=indicators, model=run, region=region, model_config=model,
-                    published=protect(indicators, run, region, model))
 
 
 def write_analysis(result: Analysis, processed_dir: Path,
@@ -89,6 +74,13 @@ def write_analysis(result: Analysis, processed_dir: Path,
         PUBLISHED_MODEL_RESULTS: parquet(result.published.model.resultaten),
         PUBLISHED_MODEL_REGION: parquet(result.published.model.regio),
         PUBLISHED_MODEL_TRACE: parquet(result.published.model.trace),
+        TASK_RESULTS: parquet(result.prognosis.run.resultaten),
+        TASK_REGION: parquet(result.prognosis.run.regio),
+        TASK_TRACE: parquet(result.prognosis.run.trace),
+        TASK_BASIS: text(json.dumps(basis_record(result.prognosis), indent=2) + "\n"),
+        PUBLISHED_TASK_RESULTS: parquet(result.published.prognose.resultaten),
+        PUBLISHED_TASK_REGION: parquet(result.published.prognose.regio),
+        PUBLISHED_TASK_TRACE: parquet(result.published.prognose.trace),
         DISCLOSURE_CELLS: parquet(result.published.cells),
         REGION_SETTINGS: text(result.region.tekst),
         MODEL_SETTINGS: text(result.model_config.tekst),

@@ -1,4 +1,5 @@
-"""The `woonzorg` command: thin wrappers around demo, validate, ingest, build and geo fetch."""
+"""The `woonzorg` command: thin wrappers around demo, validate, ingest, build, scenario,
+openbaarheid and geo fetch."""
 
 from __future__ import annotations
 
@@ -411,6 +412,91 @@ def _build(raw: Path, processed: Path, region: RegionConfig, model: Verdeelmodel
     # Whatever was written is checked as a reader gets it, also when a document failed.
     clean = _disclosure_check(reports, region, model)
     if published.errors or not clean:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("settings", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor de vergelijking: PDF, Word, Excel en Parquet.")
+@click.option("--processed", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_PROCESSED, show_default=True,
+              help="Map met de verwerkte gegevens van een build (woonzorg build).")
+@click.option("--werkmap", "--build", "werkmap", type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor het uitgevoerde notebook en de figuren; standaard een tijdelijke "
+                   "map die na afloop verdwijnt.")
+def scenario(settings: tuple[Path, ...], out_dir: Path, processed: Path,
+             werkmap: Path | None) -> None:
+    """Vergelijk de taakstelling van het verdeelmodel onder meer instellingenbestanden.
+
+    Rekent de taakstelling voor het komende jaar door met elk instellingenbestand van het
+    verdeelmodel (SETTINGS, zoals verdeelmodel.yml; de instelling naam, of anders de
+    bestandsnaam, noemt het scenario), op dezelfde gegevens en regio-instellingen uit
+    PROCESSED. Het eerste scenario is het vergelijkingspunt; de gevoeligheid voor de grens en
+    de gewichten van de verdeelsleutel hoort bij dat scenario.
+
+    Schrijft naar OUT: scenariovergelijking.pdf en .docx voor de Bestuurlijke Tafel, .xlsx
+    (elke tabel op een blad) en .parquet (per scenario en gemeente alle cijfers van het model).
+    Elk bestand wordt eerst gecontroleerd; een fout noemt bestand en instelling, en dan wordt
+    er niets geschreven. Eindigt met de controle op kleine aantallen (woonzorg openbaarheid)
+    over OUT; stopt met code 1 als er iets mis is."""
+    import tempfile
+
+    from analysis.scenarios import load_scenarios
+    from analysis.workspace import WorkspaceError, claim
+
+    clock = _Clock()
+    try:  # every file first: a mistake in the last one must not cost a run of the others
+        names = [s.naam for s in load_scenarios(settings)]
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    clock(f"{len(names)} scenario's: {', '.join(names)}")
+    with tempfile.TemporaryDirectory(prefix="woonzorg-scenario-") as temporary:
+        work = werkmap or Path(temporary)
+        try:
+            with claim([out_dir, work]):
+                _scenario(settings, out_dir, processed, work, clock)
+        except WorkspaceError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _scenario(settings: tuple[Path, ...], out_dir: Path, processed: Path, werkmap: Path,
+              clock: _Clock) -> None:
+    """The comparison's data (for the Parquet file), the document from the scenario notebook,
+    then the small-count check over OUT."""
+    from analysis.model.types import ModelInputError
+    from analysis.report.pipeline import publish_document
+    from analysis.scenarios import compare, export_table
+    from analysis.storage import write_file
+
+    paths = [p.resolve() for p in settings]
+    try:
+        comparison = compare(processed, paths)
+    except (ConfigError, ModelInputError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except InputError as exc:
+        raise click.ClickException("; ".join(str(issue) for issue in exc.issues)) from exc
+    clock("vergelijking en gevoeligheid berekend")
+    try:
+        published = publish_document(Path.cwd(), processed, werkmap, "scenario",
+                                     {"scenarios": [str(p) for p in paths]}, reports=out_dir)
+    except (ConfigError, KeyError) as exc:
+        raise click.ClickException(
+            "draai woonzorg scenario in de projectmap (met _quarto.yml en analyses/): "
+            f"{exc}") from exc
+    for error in published.errors:
+        click.echo(f"FOUT {error}", err=True)
+    documents = [p for p in published.outputs if p.suffix == ".pdf"]
+    if published.errors or not documents:
+        sys.exit(1)
+    published.outputs.append(write_file(
+        documents[0].with_suffix(".parquet"),
+        lambda path: export_table(comparison).to_parquet(path, index=False)))
+    clock(f"{len(published.outputs)} bestanden geschreven in {out_dir}: "
+          f"{', '.join(p.name for p in published.outputs)}")
+    if not _disclosure_check(out_dir, comparison.region, comparison.first.config):
         sys.exit(1)
 
 

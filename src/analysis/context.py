@@ -20,6 +20,10 @@ class Context:
     cbs: pd.DataFrame
     ppm: pd.DataFrame
     taakstelling_statushouders: pd.DataFrame | None  # persons per half year; None: not delivered
+    # The optional inputs of the prospective taakstelling; None: not delivered.
+    prognose_mutaties: pd.DataFrame | None
+    prognose_vraag: pd.DataFrame | None
+    reeds_toegezegd: pd.DataFrame | None
     region: RegionConfig
     model: VerdeelmodelConfig
 
@@ -37,4 +41,6 @@ def prepare(data: ProcessedData, region: RegionConfig, model: VerdeelmodelConfig
     )
     return Context(lettings=prepared, voorraad=data.voorraad, cbs=data.cbs, ppm=data.ppm,
                    taakstelling_statushouders=data.taakstelling_statushouders,
+                   prognose_mutaties=data.prognose_mutaties, prognose_vraag=data.prognose_vraag,
+                   reeds_toegezegd=data.reeds_toegezegd,
                    region=region, model=model)

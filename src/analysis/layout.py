@@ -24,12 +24,21 @@ INDICATORS = "indicatoren.parquet"
 MODEL_RESULTS = "verdeelmodel_resultaten.parquet"
 MODEL_REGION = "verdeelmodel_regio.parquet"
 MODEL_TRACE = "verdeelmodel_trace.parquet"
+# The prospective taakstelling (`model.prognose`): the model's columns for the coming year, and
+# its year, the years averaged and where each input came from.
+TASK_RESULTS = "taakstelling_resultaten.parquet"
+TASK_REGION = "taakstelling_regio.parquet"
+TASK_TRACE = "taakstelling_trace.parquet"
+TASK_BASIS = "taakstelling.json"
 # What may be published (`protection`): hidden cells emptied, every indicator row with its
 # status. The reports read only these; the cells with their status are for checking.
 PUBLISHED_INDICATORS = "openbaar_indicatoren.parquet"
 PUBLISHED_MODEL_RESULTS = "openbaar_verdeelmodel_resultaten.parquet"
 PUBLISHED_MODEL_REGION = "openbaar_verdeelmodel_regio.parquet"
 PUBLISHED_MODEL_TRACE = "openbaar_verdeelmodel_trace.parquet"
+PUBLISHED_TASK_RESULTS = "openbaar_taakstelling_resultaten.parquet"
+PUBLISHED_TASK_REGION = "openbaar_taakstelling_regio.parquet"
+PUBLISHED_TASK_TRACE = "openbaar_taakstelling_trace.parquet"
 DISCLOSURE_CELLS = "openbaarheid_cellen.parquet"
 # The published key figures compared with the previous edition (`editions`): what moved, and
 # which edition that was (null when there is none).

@@ -21,6 +21,11 @@ class ProcessedData:
     ppm: pd.DataFrame
     cbs: pd.DataFrame
     taakstelling_statushouders: pd.DataFrame | None  # optional: None when not delivered
+    # Optional inputs of next year's verdeelmodel (years after the monitor period); None when
+    # not delivered.
+    prognose_mutaties: pd.DataFrame | None
+    prognose_vraag: pd.DataFrame | None
+    reeds_toegezegd: pd.DataFrame | None
     manifest: dict
 
     @property

@@ -12,6 +12,7 @@ The unprotected tables stay in the processed folder, which is confidential.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from analysis.disclosure import SECONDARY, SHOWN, SMALL, small, suppress
 from analysis.indicators.catalogue import Protection, catalogue
 from analysis.indicators.table import AANDACHTSGROEPEN, ALLE, period_label
 from analysis.model.config import MODEL_SPOOR, VerdeelmodelConfig
+from analysis.model.prognose import FROM_AVERAGE, Prognosis, period
 from analysis.model.run import ModelRun
 
 KEY = ["gebiedsniveau", "gebied", "periode", "doelgroep", "categorie"]
@@ -54,8 +56,8 @@ KNOWN_ORIGIN = "bekende_herkomst"  # the noemer of the origin shares (catalogue)
 UNKNOWN_ORIGIN = "onbekend"
 # Steps of the trace about one gemeente, and about the region's totals; every other step but
 # the key (which counts homes) names figures of several gemeenten.
-TRACE_GEMEENTE = ("capaciteit", "eigen_gemeente", "resultaat")
-TRACE_REGION = ("uitgangspunten", "controle")
+TRACE_GEMEENTE = ("capaciteit", "eigen_gemeente", "resultaat", "prognose")
+TRACE_REGION = ("uitgangspunten", "controle", "prognose_pool")
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +66,7 @@ class Protected:
     model: ModelRun  # results and region totals with hidden cells empty (listed in
     # HIDDEN_COLUMNS), the trace without the sentences that would give a hidden cell away
     cells: pd.DataFrame  # every cell with its value and status (confidential: for checking)
+    prognose: ModelRun | None = None  # the prospective taakstelling, protected as `model`
 
 
 class _Cells:
@@ -179,16 +182,18 @@ def _measure_status(table: pd.DataFrame, cells: pd.DataFrame, rule: DisclosureSe
     return out
 
 
-def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: DisclosureSettings
-                 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Cells for the model's results per gemeente and year and for its yearly region totals;
-    the handles of both."""
+def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: DisclosureSettings,
+                 label: Callable[[int], str] = str) -> tuple[dict[str, int], dict[str, int]]:
+    """Cells for the model's results per gemeente and year and for its yearly region totals
+    (each year's period named by `label`); the handles of both."""
     results = run.resultaten.astype({"gemeente": str})
     base = pd.DataFrame({"gebiedsniveau": "gemeente", "gebied": results["gemeente"],
-                         "periode": results["jaar"].astype(str), "doelgroep": MODEL_SPOOR,
+                         "periode": results["jaar"].map(label), "doelgroep": MODEL_SPOOR,
                          "categorie": ALLE})
     numbers = {}
     for column in (*MODEL_COUNTS, *MODEL_DERIVED, "grensruimte"):
+        if column not in results:  # a prognosis has no realisatie yet
+            continue
         frame = base.assign(reeks=column, value=results[column].to_numpy(dtype="float64"))
         frame["primary"] = (small(frame["value"], rule.kleinste_aantal)
                             if column in MODEL_COUNTS else False)
@@ -197,7 +202,7 @@ def _model_cells(cells: _Cells, run: ModelRun, region: RegionConfig, rule: Discl
     for source, column in MODEL_REGION_TOTALS.items():
         region_numbers[source] = cells.add(pd.DataFrame({
             "gebiedsniveau": "regio", "gebied": region.naam,
-            "periode": totals["jaar"].astype(str), "doelgroep": MODEL_SPOOR, "categorie": ALLE,
+            "periode": totals["jaar"].map(label), "doelgroep": MODEL_SPOOR, "categorie": ALLE,
             "reeks": column, "value": totals[source].to_numpy(dtype="float64"),
             "primary": small(totals[source], rule.kleinste_aantal), "suppressible": True}))
     return numbers, region_numbers
@@ -320,7 +325,7 @@ def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: Verdeelmo
     keyed = dict(zip(map(tuple, frame[["reeks", *KEY]].to_numpy().tolist()),
                      zip(frame["nummer"], frame["value"], strict=True), strict=True))
     out = []
-    model_rows = frame[frame["reeks"] == "realisatie"]
+    model_rows = frame[frame["reeks"] == "taakstelling"]
     own = [d for d in model.model_doelgroepen if d not in model.pool_doelgroepen]
     for row in model_rows.itertuples():
         key = (row.gebiedsniveau, row.gebied, row.periode, MODEL_SPOOR, ALLE)
@@ -349,30 +354,68 @@ def _model_relations(frame: pd.DataFrame, region: RegionConfig, model: Verdeelmo
 
 
 def protect(table: pd.DataFrame, run: ModelRun, region: RegionConfig,
-            model: VerdeelmodelConfig) -> Protected:
-    """The published indicator table, model results and trace, with every small count and
-    every cell that would give one away hidden."""
+            model: VerdeelmodelConfig, prognosis: Prognosis | None = None) -> Protected:
+    """The published indicator table, model results and trace (and those of the prospective
+    taakstelling), with every small count and every cell that would give one away hidden."""
     rule = region.openbaarheid
     cells = _Cells()
     handles, noemer_handles, small_noemer = _indicator_cells(cells, table, rule, region)
     model_handles, region_handles = _model_cells(cells, run, region, rule)
+    if prognosis is not None:
+        ahead_handles = _model_cells(cells, prognosis.run, region, rule, period)
     frame, numbers = cells.finish()
     row_cells = {indicator: numbers[h] for indicator, h in handles.items()}
     noemer_cells = {indicator: numbers[h] for indicator, h in noemer_handles.items()}
     model_numbers = {column: numbers[h] for column, h in model_handles.items()}
     region_numbers = {column: numbers[h] for column, h in region_handles.items()}
+    related = relations(frame, region, model)
+    if prognosis is not None:
+        related += _average_relations(frame, prognosis, region)
     status = suppress(frame["value"].to_numpy(), frame["primary"].to_numpy(),
-                      frame["suppressible"].to_numpy(dtype=bool),
-                      relations(frame, region, model))
+                      frame["suppressible"].to_numpy(dtype=bool), related)
     frame["status"] = status
+    ahead = None
+    if prognosis is not None:
+        ahead_numbers = [{column: numbers[h] for column, h in handles.items()}
+                         for handles in ahead_handles]
+        ahead = _published_run(prognosis.run, *ahead_numbers, status, frame, region,
+                               period(prognosis.jaar))
     return Protected(indicators=_published_indicators(table, row_cells, noemer_cells,
                                                       small_noemer, status,
                                                       _measure_status(table, frame, rule)),
-                     model=ModelRun(
-                         resultaten=_without_hidden(run.resultaten, model_numbers, status),
-                         regio=_without_hidden(run.regio, region_numbers, status),
-                         trace=_published_trace(run, model_numbers, status, frame, region)),
-                     cells=frame)
+                     model=_published_run(run, model_numbers, region_numbers, status, frame,
+                                          region),
+                     cells=frame, prognose=ahead)
+
+
+def _published_run(run: ModelRun, numbers: dict[str, np.ndarray],
+                   region_numbers: dict[str, np.ndarray], status: np.ndarray,
+                   cells: pd.DataFrame, region: RegionConfig, label: str | None = None
+                   ) -> ModelRun:
+    return ModelRun(resultaten=_without_hidden(run.resultaten, numbers, status),
+                    regio=_without_hidden(run.regio, region_numbers, status),
+                    trace=_published_trace(run, numbers, status, cells, region, label))
+
+
+def _average_relations(frame: pd.DataFrame, prognosis: Prognosis, region: RegionConfig
+                       ) -> list[np.ndarray]:
+    """A prognosis' figure that is the mean of realised ones (rounded, so only nearly their
+    sum / N) would give a hidden year away beside the other years: a relation of its own."""
+    keyed = dict(zip(map(tuple, frame[["reeks", *KEY]].to_numpy().tolist()), frame.index,
+                     strict=True))
+    ahead = period(prognosis.jaar)
+    averaged = {"vraag": "vraag_eigen", "reeds_toegezegd": "reeds_toegezegd"}
+    series = [(reeks, "gemeente", g) for source, reeks in averaged.items()
+              if prognosis.bronnen[source] == FROM_AVERAGE for g in region.gemeenten]
+    if prognosis.bronnen["vraag"] == FROM_AVERAGE:
+        series.append(("pool", "regio", region.naam))
+    out = []
+    for reeks, level, gebied in series:
+        members = [(reeks, level, gebied, p, MODEL_SPOOR, ALLE)
+                   for p in (ahead, *map(str, prognosis.jaren))]
+        if all(m in keyed for m in members):
+            out.append(np.array([keyed[m] for m in members]))
+    return out
 
 
 def _published_indicators(table: pd.DataFrame, row_cells: dict[str, np.ndarray],
@@ -427,7 +470,8 @@ def _without_hidden(frame: pd.DataFrame, numbers: dict[str, np.ndarray], status:
 
 
 def _published_trace(run: ModelRun, numbers: dict[str, np.ndarray], status: np.ndarray,
-                     cells: pd.DataFrame, region: RegionConfig) -> pd.DataFrame:
+                     cells: pd.DataFrame, region: RegionConfig, label: str | None = None
+                     ) -> pd.DataFrame:
     """Sentences of the trace that name a hidden figure become a plain statement that the step's
     figures are not published; the rest stays as the model wrote it."""
     results = run.resultaten.astype({"gemeente": str})
@@ -439,7 +483,11 @@ def _published_trace(run: ModelRun, numbers: dict[str, np.ndarray], status: np.n
     regional = cells[(cells["gebiedsniveau"] == "regio") & cells["reeks"].isin(
         MODEL_REGION_TOTALS.values()) & (cells["status"] != SHOWN)]
     hidden_years = {jaar for jaar, _ in hidden}
-    hidden_region_years = {int(p) for p in regional["periode"] if str(p).isdigit()}
+    if label is None:
+        hidden_region_years = {int(p) for p in regional["periode"] if str(p).isdigit()}
+    else:  # a prognosis: one year, under its own label
+        hidden_region_years = (set(run.regio["jaar"].astype(int))
+                               if (regional["periode"] == label).any() else set())
     shortfall = dict(zip(run.regio["jaar"].astype(int), run.regio["tekort"], strict=True))
     trace = run.trace.copy()
     texts = []

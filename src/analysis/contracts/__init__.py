@@ -1,6 +1,15 @@
 """Data contracts, one module per source; `CONTRACTS` lists them in processing order."""
 
-from analysis.contracts import cbs, ppm, taakstelling_statushouders, verhuringen, voorraad
+from analysis.contracts import (
+    cbs,
+    ppm,
+    prognose_mutaties,
+    prognose_vraag,
+    reeds_toegezegd,
+    taakstelling_statushouders,
+    verhuringen,
+    voorraad,
+)
 from analysis.contracts.base import ORIGINAL_SUFFIX, Column, Contract, RowRule
 
 CONTRACTS: tuple[Contract, ...] = (
@@ -9,6 +18,9 @@ CONTRACTS: tuple[Contract, ...] = (
     ppm.CONTRACT,
     cbs.CONTRACT,
     taakstelling_statushouders.CONTRACT,
+    prognose_mutaties.CONTRACT,
+    prognose_vraag.CONTRACT,
+    reeds_toegezegd.CONTRACT,
 )
 
 # Column names (after normalisation) that identify a person; such a column is always refused.

@@ -37,6 +37,10 @@ WEIGHT_TOLERANCE = 1e-9
 
 _TOP_LEVEL = ("mutatiegrens", "capaciteit", "sleutel", "afronding", "telt_mee_voor_grens",
               "pool_doelgroepen", "sporen")
+_OPTIONAL = ("naam", "taakstelling")  # the name of a scenario; the prospective taakstelling
+# The prospective taakstelling: the year after the data, averages over the last 3 years.
+NEXT_YEAR = "volgend"
+DEFAULT_AVERAGE_YEARS = 3
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ class VerdeelmodelConfig:
     pool_doelgroepen: tuple[str, ...]
     sporen: Mapping[str, str]  # doelgroep → spoor, every doelgroep except 'geen'
     bron: str
+    naam: str | None = None  # the scenario's name as written; None: not named
+    taakstelling_jaar: int | None = None  # the year of the prospective taakstelling; None: next
+    jaren_gemiddelde: int = DEFAULT_AVERAGE_YEARS  # years the prospective averages run over
     tekst: str = field(default="", repr=False, compare=False)  # the settings file as written
 
     @property
@@ -126,7 +133,7 @@ def parse_verdeelmodel_config(raw: object, label: str) -> VerdeelmodelConfig:
 
     if not isinstance(raw, dict):
         raise ConfigError(f"{label}: verwacht een YAML-mapping met {', '.join(_TOP_LEVEL)}")
-    mapping(raw, "(bovenste niveau)", _TOP_LEVEL)
+    mapping(raw, "(bovenste niveau)", _TOP_LEVEL + _OPTIONAL)
     missing = [key for key in _TOP_LEVEL if key not in raw]
     if missing:
         raise fail(missing[0], "ontbreekt")
@@ -206,6 +213,20 @@ def parse_verdeelmodel_config(raw: object, label: str) -> VerdeelmodelConfig:
         raise fail("pool_doelgroepen", f"{', '.join(off_model)} staat niet op spoor "
                                        f"'{MODEL_SPOOR}' en valt dus niet onder het verdeelmodel")
 
+    naam = raw.get("naam")
+    if naam is not None and (not isinstance(naam, str) or not naam.strip()):
+        raise fail("naam", f"verwacht een korte naam voor dit scenario, gevonden {naam!r}")
+    vooruit = mapping(raw.get("taakstelling", {}), "taakstelling", ("jaar", "jaren_gemiddelde"))
+    jaar = vooruit.get("jaar", NEXT_YEAR)
+    if jaar != NEXT_YEAR and (isinstance(jaar, bool) or not isinstance(jaar, int)
+                              or not 2000 <= jaar <= 2100):
+        raise fail("taakstelling.jaar", f"verwacht '{NEXT_YEAR}' (het jaar na de gegevens) of "
+                                        f"een jaartal, gevonden {jaar!r}")
+    jaren = vooruit.get("jaren_gemiddelde", DEFAULT_AVERAGE_YEARS)
+    if isinstance(jaren, bool) or not isinstance(jaren, int) or not 1 <= jaren <= 10:
+        raise fail("taakstelling.jaren_gemiddelde", f"verwacht een geheel aantal jaren van 1 tot "
+                                                    f"en met 10, gevonden {jaren!r}")
+
     return VerdeelmodelConfig(
         mutatiegrens=float(grens),
         capaciteit_basis=basis,
@@ -220,4 +241,7 @@ def parse_verdeelmodel_config(raw: object, label: str) -> VerdeelmodelConfig:
         pool_doelgroepen=pool,
         sporen=MappingProxyType(dict(sporen)),
         bron=label,
+        naam=naam.strip() if naam else None,
+        taakstelling_jaar=None if jaar == NEXT_YEAR else jaar,
+        jaren_gemiddelde=jaren,
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.context import Context
+from analysis.model.config import VerdeelmodelConfig
 from analysis.model.verdeelmodel import DistributionResult, distribute, inputs_from_frame
 
 
@@ -57,23 +58,36 @@ def model_inputs(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     return frame, pool
 
 
-def run_model(ctx: Context) -> ModelRun:
-    frame, pool = model_inputs(ctx)
-    pools = dict(zip(pool["jaar"], pool["pool"], strict=True))
-    tables, regional, traces = [], [], []
-    for jaar, inputs in frame.groupby("jaar", sort=True):
-        result: DistributionResult = distribute(inputs_from_frame(inputs), int(pools[jaar]),
-                                                ctx.model)
-        table = result.tabel.merge(inputs[["gemeente", "realisatie"]], on="gemeente")
-        # Published shares are percentages, as in the indicator table (one unit everywhere).
-        table["sleutelaandeel"] = 100 * table["sleutelaandeel"].astype(float)
-        tables.append(table.assign(jaar=jaar, saldo=table["realisatie"] - table["taakstelling"]))
-        regional.append({"jaar": jaar, "vraag_eigen": int(inputs["vraag"].sum()),
-                         "pool": result.pool, "pool_geplaatst": result.pool_geplaatst,
-                         "geplaatst": int(table["taakstelling"].sum()), "tekort": result.tekort})
-        traces.append(result.trace_table().assign(jaar=jaar))
+def run_year(inputs: pd.DataFrame, pool: int, config: VerdeelmodelConfig, jaar: int
+             ) -> tuple[pd.DataFrame, dict[str, int], pd.DataFrame]:
+    """The model for one year: the results per gemeente, the region's totals and the trace."""
+    result: DistributionResult = distribute(inputs_from_frame(inputs), int(pool), config)
+    table = result.tabel
+    # Published shares are percentages, as in the indicator table (one unit everywhere).
+    table["sleutelaandeel"] = 100 * table["sleutelaandeel"].astype(float)
+    regional = {"jaar": jaar, "vraag_eigen": int(inputs["vraag"].sum()), "pool": result.pool,
+                "pool_geplaatst": result.pool_geplaatst,
+                "geplaatst": int(table["taakstelling"].sum()), "tekort": result.tekort}
+    return table.assign(jaar=jaar), regional, result.trace_table().assign(jaar=jaar)
+
+
+def finish_run(tables: list[pd.DataFrame], regional: list[dict[str, int]],
+               traces: list[pd.DataFrame]) -> ModelRun:
     resultaten = pd.concat(tables, ignore_index=True)
     resultaten = resultaten[["jaar", *[c for c in resultaten.columns if c != "jaar"]]]
     trace = pd.concat(traces, ignore_index=True)
     return ModelRun(resultaten=resultaten, regio=pd.DataFrame(regional),
                     trace=trace[["jaar", "nummer", "fase", "gemeente", "tekst"]])
+
+
+def run_model(ctx: Context) -> ModelRun:
+    frame, pool = model_inputs(ctx)
+    pools = dict(zip(pool["jaar"], pool["pool"], strict=True))
+    tables, regional, traces = [], [], []
+    for jaar, inputs in frame.groupby("jaar", sort=True):
+        table, totals, trace = run_year(inputs, pools[jaar], ctx.model, int(jaar))
+        table = table.merge(inputs[["gemeente", "realisatie"]], on="gemeente")
+        tables.append(table.assign(saldo=table["realisatie"] - table["taakstelling"]))
+        regional.append(totals)
+        traces.append(trace)
+    return finish_run(tables, regional, traces)

@@ -11,6 +11,7 @@ from analysis.model.config import BASES, CAPACITY_BASES, CAPACITY_ROUNDING, ROUN
 from analysis.protection import rule_text
 from analysis.report.data import ReportData
 from analysis.report.shared import MODEL_READING, names
+from analysis.report.taakstelling import input_sentence
 from analysis.tables import MISSING, fmt_number, fmt_percent, md_text
 
 
@@ -104,3 +105,17 @@ def trace_lines(data: ReportData, jaar: int | None = None) -> list[str]:
     jaar = jaar or data.region.jaar_tot_en_met
     # Plain sentences with the gemeenten's names, shown as bullets of Markdown.
     return [md_text(line) for line in trace.loc[trace["jaar"] == jaar, "tekst"]]
+
+
+def prognosis_method_text(data: ReportData) -> str:
+    """How the taakstelling for the coming year differs from the model applied afterwards."""
+    ahead = data.prognose
+    return (f"Voor de taakstelling {ahead.jaar} rekent het model op dezelfde manier, maar met "
+            f"wat de regio voor dat jaar verwacht in plaats van wat er werkelijk gebeurde. "
+            f"{input_sentence(ahead)} De verdeelsleutel "
+            f"gebruikt de cijfers van {ahead.jaren[-1]}. Het rekenspoor hieronder begint met "
+            "de invoer per gemeente en volgt daarna dezelfde stappen.")
+
+
+def prognosis_trace_lines(data: ReportData) -> list[str]:
+    return [md_text(line) for line in data.prognose.run.trace["tekst"]]

@@ -31,9 +31,14 @@ from analysis.layout import (
     PUBLISHED_MODEL_REGION,
     PUBLISHED_MODEL_RESULTS,
     PUBLISHED_MODEL_TRACE,
+    PUBLISHED_TASK_REGION,
+    PUBLISHED_TASK_RESULTS,
+    PUBLISHED_TASK_TRACE,
     REGION_SETTINGS,
+    TASK_BASIS,
 )
 from analysis.model.config import VerdeelmodelConfig, load_verdeelmodel_config
+from analysis.model.prognose import Prognosis, from_record
 from analysis.model.run import ModelRun
 from analysis.periods import Period
 from analysis.processed import load_manifest
@@ -45,6 +50,7 @@ class ReportData:
     manifest: dict  # the sources: files, checksums, periods
     indicators: pd.DataFrame
     model: ModelRun
+    prognose: Prognosis  # the taakstelling for the coming year, as published
     region: RegionConfig
     model_config: VerdeelmodelConfig
     folder: Path  # the processed folder, for the map layers
@@ -165,9 +171,13 @@ def load_report_data(processed_dir: Path) -> ReportData:
     run = ModelRun(resultaten=pd.read_parquet(processed_dir / PUBLISHED_MODEL_RESULTS),
                    regio=pd.read_parquet(processed_dir / PUBLISHED_MODEL_REGION),
                    trace=pd.read_parquet(processed_dir / PUBLISHED_MODEL_TRACE))
+    ahead = ModelRun(resultaten=pd.read_parquet(processed_dir / PUBLISHED_TASK_RESULTS),
+                     regio=pd.read_parquet(processed_dir / PUBLISHED_TASK_REGION),
+                     trace=pd.read_parquet(processed_dir / PUBLISHED_TASK_TRACE))
+    basis = json.loads((processed_dir / TASK_BASIS).read_text(encoding="utf-8"))
     return ReportData(manifest=load_manifest(processed_dir),
                       indicators=pd.read_parquet(processed_dir / PUBLISHED_INDICATORS),
-                      model=run,
+                      model=run, prognose=from_record(basis, ahead),
                       region=load_config(processed_dir / REGION_SETTINGS),
                       model_config=load_verdeelmodel_config(processed_dir / MODEL_SETTINGS),
                       folder=processed_dir, version=version, changes=compared.changes,

@@ -25,9 +25,11 @@ from analysis.indicators.herkomst import OUTSIDE_REGION
 from analysis.indicators.table import AANDACHTSGROEPEN, ALLE
 from analysis.layout import DEMO_LABEL
 from analysis.model.config import MODEL_SPOOR
+from analysis.model.prognose import period
 from analysis.protection import HIDDEN_COLUMNS, KEY, rule_text
 from analysis.report.data import ReportData
 from analysis.report.shared import ORIGINS_OUTSIDE
+from analysis.report.taakstelling import input_sentence
 from analysis.report.workbook import (
     COUNT,
     TEXT,
@@ -94,6 +96,19 @@ MODEL_COLUMNS = {
     HIDDEN_COLUMNS: "De kolommen van deze rij die zijn afgeschermd om kleine aantallen "
                     "huishoudens te beschermen; daar is de cel leeg (in Excel: x). Leeg als "
                     "niets is afgeschermd.",
+}
+TASK_COLUMNS = {
+    **MODEL_COLUMNS,
+    "periode": "De taakstelling voor een komend jaar ('prognose' en het jaar), apart van de "
+               "jaren van de monitor.",
+    "jaar": "Jaar van de taakstelling.",
+    "mutatiebasis": "Verwachte mutaties waarop de capaciteit is gebaseerd.",
+    "reeds_toegezegd": "Woningen binnen de grens die al zijn toegezegd buiten het model.",
+    "vraag_eigen": "Verwachte huishoudens uit de doelgroepen met deze gemeente als herkomst.",
+    "sociale_huurvoorraad": "Sociale huurvoorraad in het laatste jaar van de monitor.",
+    "mutatiegraad": "Gemiddelde mutatiegraad (mutaties per 100 sociale huurwoningen) over de "
+                    "jaren van het gemiddelde.",
+    "verwachte_mutaties": "Verwachte mutaties in het jaar van de taakstelling, in woningen.",
 }
 # The doelgroep codes of the indicator table that are totals, not a group of the code list.
 DOELGROEP_TOTALS = {
@@ -256,36 +271,62 @@ def _indicators(data: ReportData, folder: Path) -> list[Path]:
     return _write(frame, hidden, folder, "indicatoren", formats, about, codebook, data)
 
 
-def _model(data: ReportData, folder: Path) -> list[Path]:
-    results = data.model.resultaten
+def _model_export(results: pd.DataFrame, columns: dict[str, str], name: str, about: list,
+                  data: ReportData, folder: Path) -> list[Path]:
+    """A table of the verdeelmodel's results per gemeente, with its codebook."""
     # Whole households and homes stay whole numbers where hiding left gaps; a fraction fails.
-    whole = [c for c in results.select_dtypes("number").columns if c != "sleutelaandeel"]
+    whole = [c for c in results.select_dtypes("number").columns
+             if c not in ("sleutelaandeel", "mutatiegraad")]
     frame = _named(results.astype({"gemeente": str} | dict.fromkeys(whole, "Int64")),
                    {"gemeente": _gemeente_names()})
     listed = frame[HIDDEN_COLUMNS].str.split(", ")
     hidden = pd.DataFrame({c: [c in names for names in listed] for c in whole})
     formats = {**_default_formats(frame), "jaar": YEAR,
-               "sleutelaandeel": number_format("procent")}
+               "sleutelaandeel": number_format("procent"),
+               "mutatiegraad": number_format("procent")}
     gemeenten = frame[["gemeente", "gemeente_naam"]].drop_duplicates()
-    codebook = {"codeboek": _columns_sheet(MODEL_COLUMNS),
+    codebook = {"codeboek": _columns_sheet({c: columns[c] for c in frame.columns}),
                 "gemeenten": gemeenten.rename(columns={"gemeente": "code",
                                                        "gemeente_naam": "naam"})}
     model_groups = ", ".join(codes.labels("doelgroepen")[d]
                              for d in data.model_config.model_doelgroepen)
     about = [
-        "De uitkomsten van het verdeelmodel per jaar en gemeente, achteraf toegepast op de "
-        "gerealiseerde instroom: wat elke gemeente volgens de verdeelsleutel en de mutatiegrens "
-        "zou huisvesten (taakstelling), naast wat zij werkelijk huisvestte (realisatie).",
+        *about,
         ("Doelgroepen", f"Met verdeelafspraak: {model_groups}."),
         ("Openbaarheid", f"{rule_text(data.region.openbaarheid)} De kolom {HIDDEN_COLUMNS} "
                          "noemt per rij de afgeschermde kolommen."),
         ("Mutatiegrens", f"{fmt_percent(100 * data.model_config.mutatiegrens, 0)} van de "
                          "mutaties"),
+    ]
+    return _write(frame, hidden, folder, name, formats, about, codebook, data)
+
+
+def _model(data: ReportData, folder: Path) -> list[Path]:
+    about = [
+        "De uitkomsten van het verdeelmodel per jaar en gemeente, achteraf toegepast op de "
+        "gerealiseerde instroom: wat elke gemeente volgens de verdeelsleutel en de mutatiegrens "
+        "zou huisvesten (taakstelling), naast wat zij werkelijk huisvestte (realisatie).",
         ("Monitorperiode", data.period),
     ]
-    return _write(frame, hidden, folder, "verdeelmodel", formats, about, codebook, data)
+    return _model_export(data.model.resultaten, MODEL_COLUMNS, "verdeelmodel", about, data,
+                         folder)
+
+
+def _prognosis(data: ReportData, folder: Path) -> list[Path]:
+    ahead = data.prognose
+    results = ahead.run.resultaten
+    # The period as the disclosure check keys it: apart from the monitor years.
+    results = results.assign(periode=period(ahead.jaar))[
+        ["periode", *[c for c in results.columns if c != "periode"]]]
+    about = [
+        f"De taakstelling {ahead.jaar} per gemeente: het verdeelmodel toegepast op de verwachte "
+        "vraag naar herkomst, de verwachte mutaties en de reeds toegezegde woningen van dat "
+        "jaar. De rekenwijze staat in de methodebijlage van de regionale analyse.",
+        ("Invoer", input_sentence(ahead)),
+    ]
+    return _model_export(results, TASK_COLUMNS, "taakstelling", about, data, folder)
 
 
 def write_exports(data: ReportData, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    return [*_indicators(data, folder), *_model(data, folder)]
+    return [*_indicators(data, folder), *_model(data, folder), *_prognosis(data, folder)]

@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis import codes
 from analysis.indicators.catalogue import catalogue
+from analysis.report import taakstelling
 from analysis.report.data import ReportData
 from analysis.report.shared import (
     LIMIT_INDICATOR,
@@ -226,7 +227,7 @@ def programme_block(data: ReportData, gemeente: str) -> str:
         f"{last} ging in {name} {fmt_percent(share)} van de vrijgekomen sociale huurwoningen "
         f"naar aandachtsgroepen die voor die grens meetellen. {own_sentence} Het "
         f"aandeel van {name} in de regionale verdeelsleutel was in {last} {fmt_percent(key)}. "
-        f"{_model_sentence(data, gemeente)}")
+        f"{_model_sentence(data, gemeente)} {taakstelling.task_sentence(data, gemeente)}")
 
 
 def hvo_block(data: ReportData, gemeente: str) -> str:

@@ -11,17 +11,19 @@ from analysis.figures import maps
 from analysis.report import (
     appendix,
     editions,
+    scenario,
     shared,
     show,
     signals,
     statushouders,
+    taakstelling,
     trends,
     wachttijden,
 )
 from analysis.report.data import ReportData, load_report_data
 
-__all__ = ["appendix", "editions", "figures", "maps", "setup", "shared", "show", "signals",
-           "statushouders", "trends", "wachttijden"]
+__all__ = ["appendix", "editions", "figures", "maps", "scenario", "setup", "shared", "show",
+           "signals", "statushouders", "taakstelling", "trends", "wachttijden"]
 
 
 class Setup(NamedTuple):

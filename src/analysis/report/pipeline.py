@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -152,40 +152,8 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
                            on_done=progress.advance if progress else None)
     published = Published(errors=[o.error for o in outcomes if o.error])
     published.seconds["notebooks"] = time.perf_counter() - clock
-    resources = build / "figuren"
-    resources.mkdir(parents=True, exist_ok=True)
-    done = [(d, o.executed) for d, o in zip(documents, outcomes, strict=True) if o.executed]
-    clock = time.perf_counter()
-    static = {d.job.name: to_markdown(executed, "static", resources) for d, executed in done}
-    _render_figures(list(static.values()))
-    published.seconds["figuren"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    previous = open_set(reports)  # from here until close_set the set is unfinished
-    for document, executed in done:
-        meta = document.meta(data, today, settings)
-        target = document.target(reports)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        markdown = static[document.job.name].markdown
-        files: list[Path] = []
-        try:
-            for fmt in document.kind.formats:
-                out = target.with_suffix(SUFFIXES[fmt])
-                if fmt == "typst":
-                    render_pdf(markdown, resources, meta, out)
-                elif fmt == "docx":
-                    render_docx(markdown, resources, meta, out)
-                else:  # interactive figures need their own conversion
-                    render_html(to_markdown(executed, "html", resources).markdown, resources,
-                                meta, out)
-                files.append(out)
-            if document.kind.workbook:
-                files.append(write_tabellenboek(
-                    static[document.job.name].tables, target.with_suffix(".xlsx"),
-                    title=meta.title, subtitle=f"{meta.area}, {meta.period}", demo=data.demo))
-        except RenderError as exc:  # one document failing must not stop the others
-            published.errors.append(f"{document.job.describe()}: opmaak mislukt: {exc}")
-        published.outputs += files
-    published.seconds["opmaak"] = time.perf_counter() - clock
+    previous = _render_all(documents, outcomes, data, build / "figuren", reports, today,
+                           settings, published, before=lambda: open_set(reports))
     clock = time.perf_counter()
     exports = write_exports(data, reports / "data")
     published.outputs += exports
@@ -194,6 +162,75 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     published.outputs.append(write_index(reports, sections, data, today, settings))
     published.outputs.append(close_set(reports, contents, data.version, today))
     published.seconds["data en index"] = time.perf_counter() - clock
+    return published
+
+
+def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data: ReportData,
+                resources: Path, reports: Path, today: dt.date, settings: DocumentSettings,
+                published: Published, before: Callable[[], object] = lambda: None) -> object:
+    """The executed notebooks converted, their figures drawn in one session and each document
+    rendered into `reports`; `before` runs just before the first document is written (its
+    result is returned). A document that fails is an error in `published`, not an
+    exception."""
+    resources.mkdir(parents=True, exist_ok=True)
+    done = [(d, o.executed) for d, o in zip(documents, outcomes, strict=True) if o.executed]
+    clock = time.perf_counter()
+    static = {d.job.name: to_markdown(executed, "static", resources) for d, executed in done}
+    _render_figures(list(static.values()))
+    published.seconds["figuren"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    opened = before()  # from here until close_set the set is unfinished
+    for document, executed in done:
+        files: list[Path] = []
+        try:
+            render_document(document, executed, static[document.job.name], resources, reports,
+                            document.meta(data, today, settings), data.demo, files)
+        except RenderError as exc:  # one document failing must not stop the others
+            published.errors.append(f"{document.job.describe()}: opmaak mislukt: {exc}")
+        published.outputs += files
+    published.seconds["opmaak"] = time.perf_counter() - clock
+    return opened
+
+
+def render_document(document: Document, executed: Path, static: Converted, resources: Path,
+                    reports: Path, meta: DocumentMeta, demo: bool, written: list[Path]) -> None:
+    """One executed notebook in every format of its kind, and its tabellenboek, into
+    `reports`; each file is added to `written` once it is complete."""
+    target = document.target(reports)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for fmt in document.kind.formats:
+        out = target.with_suffix(SUFFIXES[fmt])
+        if fmt == "typst":
+            render_pdf(static.markdown, resources, meta, out)
+        elif fmt == "docx":
+            render_docx(static.markdown, resources, meta, out)
+        else:  # interactive figures need their own conversion
+            render_html(to_markdown(executed, "html", resources).markdown, resources, meta, out)
+        written.append(out)
+    if document.kind.workbook:
+        written.append(write_tabellenboek(
+            static.tables, target.with_suffix(".xlsx"), title=meta.title,
+            subtitle=f"{meta.area}, {meta.period}", demo=demo))
+
+
+def publish_document(root: Path, processed: Path, build: Path, kind_id: str,
+                     parameters: Mapping[str, object], reports: Path,
+                     today: dt.date | None = None) -> Published:
+    """One document of kind `kind_id` (a kind without a parameter of its own) with extra
+    notebook `parameters`, into `reports`: no exports, no index, no manifest of the set."""
+    settings = document_settings(root)
+    kind = document_kinds(root)[kind_id]
+    data = load_report_data(processed)
+    period = covered(data)[kind.period]
+    job = Job(root / kind.notebook, kind.target(reports, None, period[0]).name,
+              {"processed": str(processed.resolve()), **parameters})
+    document = Document(kind, None, period, job)
+    clock = time.perf_counter()
+    outcomes = execute_all([job], build / "notebooks", cwd=root, workers=1)
+    published = Published(errors=[o.error for o in outcomes if o.error])
+    published.seconds["notebooks"] = time.perf_counter() - clock
+    _render_all([document], outcomes, data, build / "figuren", reports,
+                today or dt.date.today(), settings, published)
     return published
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 from analysis import codes
 from analysis.config import SignalRule
 from analysis.report import signals as signal_rules
+from analysis.report import taakstelling
 from analysis.report.data import ReportData
 from analysis.report.shared import (
     LIMIT_INDICATOR,
@@ -131,6 +132,7 @@ def key_messages(data: ReportData) -> list[str]:
         f"{md_text(data.gemeente_name(least))} {fmt_int(-differences[least])} minder. Vraag aan de "
         "Tafel: stel de verdeelsleutel vast en spreek af hoe gemeenten die minder dan hun deel "
         "huisvestten dat inhalen.")
+    messages.append(taakstelling.key_message(data))
     rule, behind = _region_hits(data, HOUSING_TASK, "onder")
     groups = [d for d in codes.aandachtsgroepen() if d in set(behind["doelgroep"])]
     if groups:

@@ -41,6 +41,11 @@ def _model_cells(frame: pd.DataFrame) -> pd.DataFrame:
     parts = []
     listed = (as_codes(frame[HIDDEN_COLUMNS]) if HIDDEN_COLUMNS in frame
               else pd.Series("", index=frame.index))
+    # A prognosis names its period apart from the monitor years, as protection keys it.
+    periode = as_codes(frame["periode"] if "periode" in frame else frame["jaar"])
+    if "scenario" in frame:  # a scenario comparison: each scenario's figures are its own cells
+        periode = periode + " · " + as_codes(frame["scenario"])
+    periode = periode.to_numpy()
     for column in MODEL_CELLS:
         if column not in frame:
             continue
@@ -49,7 +54,7 @@ def _model_cells(frame: pd.DataFrame) -> pd.DataFrame:
         parts.append(pd.DataFrame({
             "reeks": column, "gebiedsniveau": "gemeente",
             "gebied": as_codes(frame["gemeente"]).to_numpy(),
-            "periode": as_codes(frame["jaar"]).to_numpy(), "doelgroep": MODEL_SPOOR,
+            "periode": periode, "doelgroep": MODEL_SPOOR,
             "categorie": ALLE, "value": value.where(~named.to_numpy()).to_numpy(),
             "row": np.arange(len(frame)), "column": column}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
