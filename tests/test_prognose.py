@@ -13,8 +13,8 @@ from analysis.config import load_config
 from analysis.context import prepare
 from analysis.model import ModelInputError, load_verdeelmodel_config
 from analysis.model.prognose import FROM_AVERAGE, FROM_FILE, period, prognose
-from analysis.processed import ProcessedData
 from analysis.model.run import run_model
+from analysis.processed import ProcessedData
 from analysis.protection import KEY, protect
 
 REGION = load_config()  # Haaglanden, 2021–2025
@@ -166,7 +166,7 @@ def test_an_input_file_without_the_year_is_refused(name):
 
 def test_a_forecast_missing_a_gemeente_is_refused():
     mutaties = pd.DataFrame({"gemeente": [DELFT], "jaar": [2026], "verwachte_mutaties": [10]})
-    with pytest.raises(ModelInputError, match="geen rij voor 2026 voor .*Wassenaar"):
+    with pytest.raises(ModelInputError, match=r"geen rij voor 2026 voor .*Wassenaar"):
         result(processed(mutaties=mutaties))
 
 

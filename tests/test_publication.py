@@ -56,6 +56,11 @@ def test_every_number_in_the_text_blocks_is_an_exported_value(reports, data, gem
     assert len(blocks) == 2
     allowed = _published(data, {gemeente, data.region.naam})
     allowed |= {str(j) for j in data.region.jaren} | {data.period}
+    # The taakstelling for the coming year: the gemeente's row of the taakstelling export.
+    ahead = data.prognose.run.resultaten.set_index("gemeente").loc[gemeente]
+    allowed |= {fmt_value(v, "huishoudens") for v in ahead.drop("afgeschermd")
+                if isinstance(v, int | float)} | {str(data.prognose.jaar)}
+    allowed |= {fmt_value(ahead["ontvangen_overloop"] + ahead["ontvangen_pool"], "huishoudens")}
     for block in blocks:
         for number in NUMBER.findall(block):
             assert number in allowed, f"{number} in: {block}"

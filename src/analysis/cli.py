@@ -416,7 +416,7 @@ def _build(raw: Path, processed: Path, region: RegionConfig, model: Verdeelmodel
 
 
 @main.command()
-@click.argument("settings", nargs=-1, required=True,
+@click.argument("settings", nargs=-1, required=True, metavar="INSTELLINGEN...",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
@@ -432,7 +432,7 @@ def scenario(settings: tuple[Path, ...], out_dir: Path, processed: Path,
     """Vergelijk de taakstelling van het verdeelmodel onder meer instellingenbestanden.
 
     Rekent de taakstelling voor het komende jaar door met elk instellingenbestand van het
-    verdeelmodel (SETTINGS, zoals verdeelmodel.yml; de instelling naam, of anders de
+    verdeelmodel (INSTELLINGEN, zoals verdeelmodel.yml; de instelling 'naam', of anders de
     bestandsnaam, noemt het scenario), op dezelfde gegevens en regio-instellingen uit
     PROCESSED. Het eerste scenario is het vergelijkingspunt; de gevoeligheid voor de grens en
     de gewichten van de verdeelsleutel hoort bij dat scenario.
