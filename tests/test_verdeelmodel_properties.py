@@ -452,3 +452,30 @@ def test_same_input_gives_the_same_table_and_trace(scenario):
         assert (first.tekort, first.pool, first.pool_geplaatst) == (
             again.tekort, again.pool, again.pool_geplaatst)
     assert [s.nummer for s in first.trace] == list(range(1, len(first.trace) + 1))
+
+
+@MODEL
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_result_does_not_depend_on_the_order_of_gemeenten(scenario, rnd):
+    """The input order changes nothing: ties follow the key and the gemeente code."""
+    gemeenten, pool, config = scenario
+    shuffled = list(gemeenten)
+    rnd.shuffle(shuffled)
+    first = distribute(gemeenten, pool, config)
+    second = distribute(shuffled, pool, config)
+    pd.testing.assert_frame_equal(indexed(first).sort_index(), indexed(second).sort_index())
+    assert first.tekort == second.tekort
+
+
+@MODEL
+@given(scenarios(), st.data())
+def test_more_capacity_never_increases_shortfall(scenario, data):
+    """More vacancies or fewer commitments in one gemeente never add to the tekort."""
+    gemeenten, pool, config = scenario
+    i = data.draw(st.integers(0, len(gemeenten) - 1))
+    basis = config.capaciteit_basis
+    more = list(gemeenten)
+    more[i] = dataclasses.replace(
+        gemeenten[i], **{basis: getattr(gemeenten[i], basis) + data.draw(st.integers(0, 500))},
+        reeds_toegezegd=max(0, gemeenten[i].reeds_toegezegd - data.draw(st.integers(0, 50))))
+    assert distribute(more, pool, config).tekort <= distribute(gemeenten, pool, config).tekort
