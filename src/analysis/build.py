@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.analyse import Analysis, analyse
+from analysis.cache import Cache, digest, files_digest, software
 from analysis.config import RegionConfig
 from analysis.editions import (
     Comparison,
@@ -51,7 +52,7 @@ from analysis.layout import (
 )
 from analysis.model.config import VerdeelmodelConfig
 from analysis.model.prognose import basis_record
-from analysis.processed import load_processed
+from analysis.processed import load_manifest, load_processed
 from analysis.storage import sha256, write_all
 
 
@@ -97,19 +98,47 @@ def write_analysis(result: Analysis, processed_dir: Path,
     write_all(processed_dir, {**files, ANALYSIS_MANIFEST: manifest}, last=ANALYSIS_MANIFEST)
 
 
+# The record of the data step in the processed folder (`cache`): what it was made from.
+DATA_STEP = "gegevensstap"
+
+
+def inputs_key(raw_dir: Path, region: RegionConfig, model: VerdeelmodelConfig,
+               editions_dir: Path) -> str:
+    """Everything the data step reads: the raw files, the boundaries the settings name, the
+    editions it compares with, both settings files as written and the software."""
+    raw_dir = Path(raw_dir)
+    geo = [path for level in ("gemeente", "wijk") if (path := region.geo.source(level))
+           and path.is_file()]
+    editions = ([p for p in editions_dir.rglob("*") if p.is_file()]
+                if editions_dir.is_dir() else [])
+    return digest("gegevens", files_digest((p for p in raw_dir.rglob("*") if p.is_file()),
+                                           raw_dir),
+                  files_digest(geo, Path("/")) if geo else [],
+                  files_digest(editions, editions_dir), region.tekst, model.tekst, software())
+
+
 def build(raw_dir: Path, processed_dir: Path, region: RegionConfig, model: VerdeelmodelConfig,
           progress: Progress | None = None, *, edition: str | None = None,
-          editions_dir: Path | None = None,
-          overwrite_edition: bool = False) -> tuple[IngestResult, Analysis]:
+          editions_dir: Path | None = None, overwrite_edition: bool = False,
+          reuse: bool = False) -> tuple[IngestResult, Analysis | None]:
     """Ingest, analyse, compare with the previous edition in `editions_dir` (default: beside
     the processed folder) and write; with `edition`, keep what was published there under that
     label. Relative boundary paths in the region settings count from the working folder (the
-    project folder)."""
+    project folder). With `reuse`, a processed folder made from exactly these inputs is kept
+    as it is (no analysis is returned then)."""
     started = dt.datetime.now().astimezone()
     editions_dir = editions_dir or default_folder(processed_dir)
     check_settings(region)
     if edition is not None:  # before the slow part
         check_new(editions_dir, edition, overwrite_edition)
+    cache, key = Cache(Path(processed_dir)), inputs_key(raw_dir, region, model, editions_dir)
+    if reuse and edition is None and cache.reuse(DATA_STEP, key) is not None:
+        manifest = load_manifest(processed_dir)
+        if progress:
+            progress("bronnen, instellingen en software ongewijzigd: de verwerkte gegevens van "
+                     "de vorige build blijven staan")
+        return IngestResult(manifest=manifest, warnings=()), None
+    cache.forget(DATA_STEP)
     ingested = ingest(raw_dir, processed_dir, region, progress)
     layers = map_layers(region, cache_dir=Path(processed_dir) / BOUNDARY_CACHE)
     result = analyse(load_processed(processed_dir), region, model)
@@ -126,4 +155,8 @@ def build(raw_dir: Path, processed_dir: Path, region: RegionConfig, model: Verde
                              overwrite=overwrite_edition)
         if progress:
             progress(f"editie {edition} bewaard in {saved}")
+        key = inputs_key(raw_dir, region, model, editions_dir)  # the edition is an input now
+    cache.store(DATA_STEP, key, sorted(p for p in Path(processed_dir).rglob("*")
+                                       if p.is_file() and p.name != f"{DATA_STEP}.json"
+                                       and not p.name.startswith(".")))
     return ingested, result

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from analysis.cache import Cache, digest, files_digest, software
 from analysis.config import FETCH_FOLDER, ConfigError, RegionConfig, load_config
 from analysis.contracts import CONTRACTS, by_id
 from analysis.issues import InputError, Issue
+from analysis.layout import CACHE_FOLDER, DISCLOSURE_STEP
 
 if TYPE_CHECKING:
     from analysis.ingest import IngestResult
@@ -390,7 +392,8 @@ def _build(raw: Path, processed: Path, region: RegionConfig, model: Verdeelmodel
 
     try:
         _run_pipeline(processed, limit, lambda clock: run(raw, processed, region, model,
-                                                          progress=clock, **editions)[0])
+                                                          progress=clock, reuse=True,
+                                                          **editions)[0])
     except (GeoError, EditionError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
     if reports is None:
@@ -407,10 +410,12 @@ def _build(raw: Path, processed: Path, region: RegionConfig, model: Verdeelmodel
         bar.finish()
     for error in published.errors:
         click.echo(f"FOUT {error}", err=True)
-    clock(f"{len(published.outputs)} bestanden geschreven ({len(published.errors)} fout(en)); "
+    kept = (f", waarvan {published.reused} document(en) ongewijzigd van de vorige build"
+            if published.reused else "")
+    clock(f"{len(published.outputs)} bestanden klaar{kept} ({len(published.errors)} fout(en)); "
           "begin bij index.html")
     # Whatever was written is checked as a reader gets it, also when a document failed.
-    clean = _disclosure_check(reports, region, model)
+    clean = _disclosure_check(reports, region, model, Cache(werkmap / CACHE_FOLDER))
     if published.errors or not clean:
         sys.exit(1)
 
@@ -531,11 +536,21 @@ def openbaarheid(reports_dir: Path | None, config_path: Path | None,
         sys.exit(1)
 
 
-def _disclosure_check(folder: Path, region: RegionConfig, model: VerdeelmodelConfig) -> bool:
-    """Run the small-count check on a folder of reports and say what it found; True if clean."""
-    from analysis.report.leaks import LeakCheckError, check_reports
+def _disclosure_check(folder: Path, region: RegionConfig, model: VerdeelmodelConfig,
+                      cache: Cache | None = None) -> bool:
+    """Run the small-count check on a folder of reports and say what it found; True if clean.
+    With a `cache`, a folder whose files and settings are those of an earlier clean check is
+    not read again: the check would find the same."""
+    from analysis.report.leaks import LeakCheckError, check_reports, checked_files
 
     clock = time.perf_counter()
+    key = digest("openbaarheid", files_digest(checked_files(folder), folder), region.tekst,
+                 model.tekst, software())
+    if cache is not None and cache.reuse(DISCLOSURE_STEP, key) is not None:
+        files = len(checked_files(folder))
+        click.echo(f"OK: {files} bestanden in {folder} geven geen kleine aantallen huishoudens "
+                   "prijs (ongewijzigd sinds de vorige controle).")
+        return True
     try:
         checked = check_reports(folder, region, model)
     except LeakCheckError as exc:
@@ -546,9 +561,13 @@ def _disclosure_check(folder: Path, region: RegionConfig, model: VerdeelmodelCon
     if checked.findings:
         click.echo(f"{len(checked.findings)} bevinding(en) in {checked.files} bestanden in "
                    f"{folder} ({seconds:.1f} s): niet publiceren.", err=True)
+        if cache is not None:
+            cache.forget(DISCLOSURE_STEP)
         return False
     click.echo(f"OK: {checked.files} bestanden in {folder} geven geen kleine aantallen "
                f"huishoudens prijs ({seconds:.1f} s).")
+    if cache is not None:
+        cache.store(DISCLOSURE_STEP, key, [])
     return True
 
 

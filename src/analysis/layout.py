@@ -64,3 +64,8 @@ def source_file(source_id: str) -> str:
 # codes. PROVENANCE.txt in that folder says where they come from.
 SHIPPED_BOUNDARIES = Path(__file__).resolve().parent / "geo" / "grenzen"
 SHIPPED_BOUNDARY_YEAR = 2025
+
+# The work folder (build/): records of what each step was made from (`cache`), so a build with
+# nothing changed reuses it.
+CACHE_FOLDER = "cache"
+DISCLOSURE_STEP = "openbaarheid"  # the small-count check over the reports folder

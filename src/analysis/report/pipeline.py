@@ -12,7 +12,9 @@ from typing import Protocol
 
 import plotly.io as pio
 
+from analysis.cache import Cache, digest, software
 from analysis.config import ConfigError, RegionConfig
+from analysis.layout import CACHE_FOLDER
 from analysis.render import (
     DocumentMeta,
     DocumentSettings,
@@ -22,6 +24,7 @@ from analysis.render import (
     render_html,
     render_pdf,
 )
+from analysis.render.settings import QUARTO_FILE
 from analysis.report.contents import Files, close_set, current_files, open_set
 from analysis.report.convert import Converted, to_markdown
 from analysis.report.data import ReportData, load_report_data
@@ -30,6 +33,7 @@ from analysis.report.exports import write_exports
 from analysis.report.index import Entry, Section, data_section, write_index
 from analysis.report.kinds import SUFFIXES, DocumentKind, document_kinds
 from analysis.report.workbook import write_tabellenboek
+from analysis.storage import sha256
 
 OTHERS = "Andere bestanden in deze map"
 
@@ -95,6 +99,7 @@ def _label(kind: DocumentKind, value: str | None, period: str) -> str:
 class Published:
     outputs: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    reused: int = 0  # documents kept from an earlier build: made from the same inputs
     seconds: dict[str, float] = field(default_factory=dict)  # per step, for the benchmark
 
 
@@ -132,9 +137,12 @@ class Progress(Protocol):
 
 def publish(root: Path, processed: Path, build: Path, selection: Selection,
             reports: Path | None = None, progress: Progress | None = None,
-            today: dt.date | None = None) -> Published:
+            today: dt.date | None = None, *, reuse: bool = True,
+            warm: bool = True) -> Published:
     """Build the selected documents plus the data exports and the index page into `reports`
-    (default: the output folder of _quarto.yml)."""
+    (default: the output folder of _quarto.yml). A document or export made before from the
+    same inputs is kept (`reuse`); notebooks run in kernels started once per worker (`warm`).
+    The benchmark turns both off to measure the naive route."""
     settings = document_settings(root)
     kinds = document_kinds(root)
     missing = [str(k.notebook) for k in kinds.values() if not (root / k.notebook).is_file()]
@@ -145,17 +153,42 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     data = load_report_data(processed)
     today = today or dt.date.today()
     documents = plan(kinds, data.region, covered(data), root, processed, reports, selection)
+    cache, executed_dir = Cache(build / CACHE_FOLDER), build / "notebooks"
+    keys = {d.job.name: document_key(d, data, root, today) for d in documents}
+    published = Published()
+    todo = []
+    for document in documents:
+        name = f"document-{document.job.name}"
+        kept = cache.reuse(name, keys[document.job.name]) if reuse else None
+        expected = document_files(document, reports, executed_dir)
+        if kept is not None and set(kept) == set(expected):
+            published.outputs += [p for p in expected if p.parent != executed_dir]
+            published.reused += 1
+        else:
+            cache.forget(name)
+            todo.append(document)
     if progress:
-        progress.start(len(documents))
+        progress.start(len(todo))
     clock = time.perf_counter()
-    outcomes = execute_all([d.job for d in documents], build / "notebooks", cwd=root,
-                           on_done=progress.advance if progress else None)
-    published = Published(errors=[o.error for o in outcomes if o.error])
+    outcomes = execute_all([d.job for d in todo], executed_dir, cwd=root, warm=warm,
+                           on_done=progress.advance if progress else None) if todo else []
+    published.errors += [o.error for o in outcomes if o.error]
     published.seconds["notebooks"] = time.perf_counter() - clock
-    previous = _render_all(documents, outcomes, data, build / "figuren", reports, today,
-                           settings, published, before=lambda: open_set(reports))
+
+    def rendered(document: Document, files: list[Path]) -> None:
+        cache.store(f"document-{document.job.name}", keys[document.job.name],
+                    document_files(document, reports, executed_dir))
+
+    previous = _render_all(todo, outcomes, data, build / "figuren", reports, today,
+                           settings, published, before=lambda: open_set(reports),
+                           on_rendered=rendered)
     clock = time.perf_counter()
-    exports = write_exports(data, reports / "data")
+    export_key = digest("exports", data.version, software())
+    exports = cache.reuse("exports", export_key) if reuse else None
+    if exports is None:
+        cache.forget("exports")
+        exports = write_exports(data, reports / "data")
+        cache.store("exports", export_key, exports)
     published.outputs += exports
     contents = current_files(reports, set(published.outputs), data.version, previous)
     sections = _sections(kinds, reports, data, exports, contents)
@@ -165,9 +198,26 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     return published
 
 
+def document_key(document: Document, data: ReportData, root: Path, today: dt.date) -> str:
+    """Everything a document is made from: the data's version, its notebook and parameters,
+    the document settings, the software (code, templates, settings) and the date it carries."""
+    return digest("document", document.kind.id, document.value, document.period,
+                  data.version, sha256(root / document.kind.notebook),
+                  sha256(root / QUARTO_FILE), document.job.parameters, today.isoformat(),
+                  software())
+
+
+def document_files(document: Document, reports: Path, executed_dir: Path) -> list[Path]:
+    """What a document leaves: its files in every format, and the executed notebook."""
+    target = document.target(reports)
+    return [*map(target.with_suffix, document.kind.suffixes),
+            executed_dir / f"{document.job.name}.ipynb"]
+
+
 def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data: ReportData,
                 resources: Path, reports: Path, today: dt.date, settings: DocumentSettings,
-                published: Published, before: Callable[[], object] = lambda: None) -> object:
+                published: Published, before: Callable[[], object] = lambda: None,
+                on_rendered: Callable[[Document, list[Path]], None] | None = None) -> object:
     """The executed notebooks converted, their figures drawn in one session and each document
     rendered into `reports`; `before` runs just before the first document is written (its
     result is returned). A document that fails is an error in `published`, not an
@@ -187,6 +237,9 @@ def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data
                             document.meta(data, today, settings), data.demo, files)
         except RenderError as exc:  # one document failing must not stop the others
             published.errors.append(f"{document.job.describe()}: opmaak mislukt: {exc}")
+        else:
+            if on_rendered:
+                on_rendered(document, files)
         published.outputs += files
     published.seconds["opmaak"] = time.perf_counter() - clock
     return opened

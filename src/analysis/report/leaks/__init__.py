@@ -78,11 +78,16 @@ def _scan(path: Path, name: str, rule: DisclosureSettings
         raise LeakCheckError(f"{name}: niet te lezen ({type(exc).__name__}: {exc})") from exc
 
 
+def checked_files(folder: Path) -> list[Path]:
+    """The files below `folder` that the check reads."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+
+
 def check_reports(folder: Path, region: RegionConfig, model: VerdeelmodelConfig) -> Checked:
     """Every finding in the published files below `folder`. Data exports in one folder and of
     one format are read together: a reader combines the indicators with the model."""
     rule = region.openbaarheid
-    paths = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+    paths = checked_files(folder)
     names = [p.relative_to(folder).as_posix() for p in paths]
     with ThreadPoolExecutor(max_workers=4) as pool:  # pdftotext runs beside the parsing
         scanned = list(pool.map(lambda pair: _scan(*pair, rule), zip(paths, names,
