@@ -38,8 +38,8 @@ LAYERS: list[list[list[str]]] = [
     [["processed"]],
     [["model"], ["indicators.catalogue", "indicators.table", "indicators.counts",
                  "indicators.docs"]],
-    [["config"], ["contracts"], ["tables"], ["storage", "workspace", "cache"], ["layout"], ["issues"],
-     ["report"], ["disclosure"], ["formulas"]],
+    [["config"], ["contracts"], ["tables"], ["storage", "workspace", "cache"], ["layout"],
+     ["issues"], ["report"], ["disclosure"], ["formulas"]],
     [["codes"], ["analysis"], ["periods"]],
 ]
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -230,16 +232,24 @@ def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data
     published.seconds["figuren"] = time.perf_counter() - clock
     clock = time.perf_counter()
     opened = before()  # from here until close_set the set is unfinished
-    for document, executed in done:
+
+    def render(document: Document, executed: Path) -> tuple[list[Path], str | None]:
         files: list[Path] = []
         try:
             render_document(document, executed, static[document.job.name], resources, reports,
                             document.meta(data, today, settings), data.demo, files)
         except RenderError as exc:  # one document failing must not stop the others
-            published.errors.append(f"{document.job.describe()}: opmaak mislukt: {exc}")
-        else:
-            if on_rendered:
-                on_rendered(document, files)
+            return files, f"{document.job.describe()}: opmaak mislukt: {exc}"
+        return files, None
+
+    # Pandoc and Typst are processes of their own: as many at a time as there are cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = list(pool.map(lambda pair: render(*pair), done))
+    for (document, _), (files, error) in zip(done, results, strict=True):
+        if error:
+            published.errors.append(error)
+        elif on_rendered:
+            on_rendered(document, files)
         published.outputs += files
     published.seconds["opmaak"] = time.perf_counter() - clock
     return opened
