@@ -34,6 +34,8 @@ def made(tmp_path: Path) -> tuple[Cache, list[Path]]:
 def test_a_record_is_reused_for_the_same_key_with_intact_outputs(made):
     cache, outputs = made
     assert cache.reuse("stap", "sleutel-1") == outputs
+    cache.store("stap", "sleutel-1", outputs[::-1])  # in the order they were named
+    assert cache.reuse("stap", "sleutel-1") == outputs[::-1]
     assert cache.reuse("stap", "sleutel-2") is None
     assert cache.reuse("andere-stap", "sleutel-1") is None
 
@@ -50,8 +52,9 @@ def test_a_damaged_output_is_never_reused(made, damage):
     assert cache.reuse("stap", "sleutel-1") is None
 
 
-@pytest.mark.parametrize("record", ["", "{", "[]", '{"versie": 1}', "null",
-                                    '{"versie": 1, "sleutel": "sleutel-1", "bestanden": 3}'])
+@pytest.mark.parametrize("record", ["", "{", "[]", '{"versie": 2}', "null",
+                                    '{"versie": 2, "sleutel": "sleutel-1", "bestanden": 3}',
+                                    '{"versie": 2, "sleutel": "sleutel-1", "bestanden": ["x"]}'])
 def test_a_damaged_record_is_never_used(made, record):
     cache, _ = made
     (cache.folder / "stap.json").write_text(record, encoding="utf-8")

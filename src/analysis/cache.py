@@ -20,7 +20,7 @@ from pathlib import Path
 from analysis.storage import sha256, write_file
 
 PACKAGE = Path(__file__).resolve().parent
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 @functools.cache
@@ -62,7 +62,7 @@ class Cache:
             record = json.loads(self._record(name).read_text(encoding="utf-8"))
             if record["versie"] != RECORD_VERSION or record["sleutel"] != key:
                 return None
-            files = {Path(path): checksum for path, checksum in record["bestanden"].items()}
+            files = {Path(path): checksum for path, checksum in record["bestanden"]}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no record, or a damaged one
         for path, checksum in files.items():
@@ -74,7 +74,8 @@ class Cache:
         self._record(name).unlink(missing_ok=True)
 
     def store(self, name: str, key: str, outputs: Sequence[Path]) -> None:
+        # A list, not a mapping: the outputs come back in the order they were named.
         record = {"versie": RECORD_VERSION, "sleutel": key,
-                  "bestanden": {str(path): sha256(path) for path in outputs}}
+                  "bestanden": [[str(path), sha256(path)] for path in outputs]}
         text = json.dumps(record, indent=1, sort_keys=True) + "\n"
         write_file(self._record(name), lambda path: path.write_text(text, encoding="utf-8"))
