@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,8 @@ class Cache:
             record = json.loads(self._record(name).read_text(encoding="utf-8"))
             if record["versie"] != RECORD_VERSION or record["sleutel"] != key:
                 return None
-            files = {Path(path): checksum for path, checksum in record["bestanden"]}
+            files = {Path(os.path.normpath(self.folder / path)): checksum
+                     for path, checksum in record["bestanden"]}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no record, or a damaged one
         for path, checksum in files.items():
@@ -74,8 +76,10 @@ class Cache:
         self._record(name).unlink(missing_ok=True)
 
     def store(self, name: str, key: str, outputs: Sequence[Path]) -> None:
-        # A list, not a mapping: the outputs come back in the order they were named.
+        # A list, not a mapping: the outputs come back in the order they were named. Paths
+        # count from the record's folder, so a folder of records and outputs can move.
         record = {"versie": RECORD_VERSION, "sleutel": key,
-                  "bestanden": [[str(path), sha256(path)] for path in outputs]}
+                  "bestanden": [[os.path.relpath(path, self.folder), sha256(path)]
+                                for path in outputs]}
         text = json.dumps(record, indent=1, sort_keys=True) + "\n"
         write_file(self._record(name), lambda path: path.write_text(text, encoding="utf-8"))

@@ -163,7 +163,7 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
         name = f"document-{document.job.name}"
         kept = cache.reuse(name, keys[document.job.name]) if reuse else None
         expected = document_files(document, reports, executed_dir)
-        if kept is not None and set(kept) == set(expected):
+        if kept is not None and {p.resolve() for p in kept} == {p.resolve() for p in expected}:
             published.outputs += [p for p in expected if p.parent != executed_dir]
             published.reused += 1
         else:
