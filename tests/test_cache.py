@@ -226,3 +226,17 @@ def test_a_document_key_names_the_data_and_the_date(project, data):
     assert key != document_key(document, dataclasses.replace(data, version="anders"), ROOT, today)
     assert key != document_key(document, data, ROOT, today + dt.timedelta(days=1))
     assert key != document_key(documents[1], data, ROOT, today)
+
+
+def test_a_relative_work_folder_beside_an_absolute_reports_folder(project, monkeypatch):
+    """As `woonzorg build` runs: the work folder as typed (build), the reports folder from
+    _quarto.yml (absolute). What is kept is named as the reports folder is named."""
+    monkeypatch.chdir(project["root"])
+    reports = project["root"] / "reports-absoluut"
+    for _ in range(2):
+        published = publish(project["root"], project["processed"], Path("build-relatief"),
+                            SELECTION, reports=reports)
+        assert not published.errors
+    assert published.reused == 2
+    assert all(p.is_absolute() and reports in p.parents for p in published.outputs)
+    assert (reports / "index.html").read_text(encoding="utf-8").count("data/indicatoren") == 3

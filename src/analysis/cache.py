@@ -57,13 +57,13 @@ class Cache:
         return self.folder / f"{name}.json"
 
     def reuse(self, name: str, key: str) -> list[Path] | None:
-        """The outputs recorded under `name` if they were made from `key` and are all intact;
-        else None."""
+        """The outputs recorded under `name` (absolute paths) if they were made from `key` and
+        are all intact; else None."""
         try:
             record = json.loads(self._record(name).read_text(encoding="utf-8"))
             if record["versie"] != RECORD_VERSION or record["sleutel"] != key:
                 return None
-            files = {Path(os.path.normpath(self.folder / path)): checksum
+            files = {Path(os.path.abspath(self.folder / path)): checksum
                      for path, checksum in record["bestanden"]}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no record, or a damaged one

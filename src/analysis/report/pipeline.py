@@ -186,11 +186,13 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
                            on_rendered=rendered)
     clock = time.perf_counter()
     export_key = digest("exports", data.version, software())
-    exports = cache.reuse("exports", export_key) if reuse else None
-    if exports is None:
+    kept = cache.reuse("exports", export_key) if reuse else None
+    if kept is None:
         cache.forget("exports")
         exports = write_exports(data, reports / "data")
         cache.store("exports", export_key, exports)
+    else:  # named as the reports folder is named, as everything else in the set
+        exports = [reports / "data" / path.name for path in kept]
     published.outputs += exports
     contents = current_files(reports, set(published.outputs), data.version, previous)
     sections = _sections(kinds, reports, data, exports, contents)
