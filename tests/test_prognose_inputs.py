@@ -17,7 +17,7 @@ from analysis.contracts import by_id
 from analysis.ingest import ingest
 from analysis.model import load_verdeelmodel_config
 from analysis.processed import load_processed
-from conftest import assert_refused
+from conftest import assert_refused, snapshot
 from rawdata import (
     FORECAST_FILES,
     FORECAST_HEADERS,
@@ -312,3 +312,28 @@ def test_workbook_errors_name_sheet_and_excel_row(cli, raw, processed):
     assert_refused(cli, raw, processed,
                    "toezeggingen_2026.xlsx, blad '2026', rij 6, kolom 'aantal': waarde is kleiner "
                    "dan 0 (waarde: '-1')")
+
+
+def test_a_file_without_the_year_of_the_taakstelling_is_refused_before_writing(
+        cli, tmp_path):
+    """The files hold 2026; settings asking for 2027 refuse each file, by name and column,
+    with the way out, and nothing in the processed folder changes."""
+    import yaml
+
+    raw = write_raw(tmp_path / "raw", "prognose_mutaties", "reeds_toegezegd")
+    settings = yaml.safe_load(load_verdeelmodel_config().tekst)
+    settings["taakstelling"] = {"jaar": 2027, "jaren_gemiddelde": 3}
+    model = tmp_path / "verdeelmodel.yml"
+    model.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    processed = tmp_path / "processed"
+    assert cli("ingest", "--raw", raw, "--processed", processed).exit_code == 0
+    before = snapshot(processed)
+    result = cli("build", "--raw", raw, "--processed", processed, "--verdeelmodel", model,
+                 "--alleen-data")
+    assert result.exit_code == 1, result.output
+    for source in ("prognose_mutaties", "reeds_toegezegd"):
+        assert (f"{FORECAST_FILES[source]}, kolom 'jaar': geen rijen voor 2027, het jaar van de "
+                "taakstelling") in result.output
+    assert "of het bestand weglaten" in result.output
+    assert FORECAST_FILES["prognose_vraag"] not in result.output
+    assert snapshot(processed) == before

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,6 +26,7 @@ from analysis.editions import (
 )
 from analysis.geo import map_layers
 from analysis.ingest import IngestResult, Progress, ingest
+from analysis.issues import Issue
 from analysis.layout import (
     ANALYSIS_MANIFEST,
     BOUNDARY_CACHE,
@@ -51,9 +53,10 @@ from analysis.layout import (
     TASK_TRACE,
 )
 from analysis.model.config import VerdeelmodelConfig
-from analysis.model.prognose import basis_record
+from analysis.model.prognose import basis_record, missing_year, year_of
 from analysis.processed import load_manifest, load_processed
 from analysis.storage import sha256, write_all
+from analysis.validate import SourceResult
 
 
 def write_analysis(result: Analysis, processed_dir: Path,
@@ -98,6 +101,19 @@ def write_analysis(result: Analysis, processed_dir: Path,
     write_all(processed_dir, {**files, ANALYSIS_MANIFEST: manifest}, last=ANALYSIS_MANIFEST)
 
 
+def prognosis_issues(results: Sequence[SourceResult], region: RegionConfig,
+                     model: VerdeelmodelConfig) -> list[Issue]:
+    """An input of the taakstelling delivered without rows for its year, named by its files."""
+    jaar = year_of(region, model)
+    by_source = {result.contract.id: result for result in results}
+    return [Issue(", ".join(f.table.name for f in by_source[source].files),
+                  f"geen rijen voor {jaar}, het jaar van de taakstelling", column="jaar",
+                  expected=f"rijen voor {jaar} (instelling taakstelling.jaar van het "
+                           "verdeelmodel), of het bestand weglaten: dan geldt het gemiddelde "
+                           "van de laatste jaren")
+            for source in missing_year({r.contract.id: r.frame for r in results}, jaar)]
+
+
 # The record of the data step in the processed folder (`cache`): what it was made from.
 DATA_STEP = "gegevensstap"
 
@@ -139,7 +155,8 @@ def build(raw_dir: Path, processed_dir: Path, region: RegionConfig, model: Verde
                      "de vorige build blijven staan")
         return IngestResult(manifest=manifest, warnings=()), None
     cache.forget(DATA_STEP)
-    ingested = ingest(raw_dir, processed_dir, region, progress)
+    ingested = ingest(raw_dir, processed_dir, region, progress,
+                      check=lambda results: prognosis_issues(results, region, model))
     layers = map_layers(region, cache_dir=Path(processed_dir) / BOUNDARY_CACHE)
     result = analyse(load_processed(processed_dir), region, model)
     compared = comparison(editions_dir, result.published.indicators, region,

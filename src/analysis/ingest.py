@@ -7,7 +7,7 @@ moved into place one by one, the manifest last, so a reader never sees a half-fi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,8 +125,12 @@ def _source_entry(result: SourceResult, output: Path) -> dict:
 
 
 def ingest(raw_dir: Path, processed_dir: Path, config: RegionConfig,
-           progress: Progress | None = None) -> IngestResult:
-    """Validate every source in `raw_dir` and write Parquet + manifest to `processed_dir`.
+           progress: Progress | None = None,
+           check: Callable[[Sequence[SourceResult]], list[Issue]] | None = None
+           ) -> IngestResult:
+    """Validate every source in `raw_dir` and write Parquet + manifest to `processed_dir`;
+    `check` adds what the next step needs of the valid sources (settings the contracts do not
+    know, such as the year of the taakstelling).
 
     Raises InputError with all errors (and warnings) when any source fails; then nothing in
     `processed_dir` changes."""
@@ -134,6 +138,8 @@ def ingest(raw_dir: Path, processed_dir: Path, config: RegionConfig,
     if not raw_dir.is_dir():
         raise InputError([Issue(str(raw_dir), "map met ruwe gegevens bestaat niet")])
     results, issues = validate_all(raw_dir, config, progress)
+    if check is not None and not any(issue.is_error for issue in issues):
+        issues = [*issues, *check(results)]
     if any(issue.is_error for issue in issues):
         raise InputError(issues)
     demo, demo_warnings = _demo_status(raw_dir, results)

@@ -22,7 +22,9 @@ from fractions import Fraction
 import pandas as pd
 
 from analysis import codes
+from analysis.config import RegionConfig
 from analysis.context import Context
+from analysis.model.config import VerdeelmodelConfig
 from analysis.model.run import ModelRun, finish_run, model_inputs, run_year
 from analysis.model.types import ModelInputError, exact
 from analysis.tables import fmt_number, listing
@@ -63,8 +65,21 @@ def period(jaar: int) -> str:
     return f"prognose {jaar}"
 
 
+def year_of(region: RegionConfig, config: VerdeelmodelConfig) -> int:
+    """The year of the taakstelling: from the settings, else the year after the data."""
+    return config.taakstelling_jaar or region.jaar_tot_en_met + 1
+
+
 def target_year(ctx: Context) -> int:
-    return ctx.model.taakstelling_jaar or ctx.region.jaar_tot_en_met + 1
+    return year_of(ctx.region, ctx.model)
+
+
+def missing_year(frames: Mapping[str, pd.DataFrame | None], jaar: int) -> list[str]:
+    """The optional inputs delivered (contract id → rows) without a row for the year: the
+    build refuses them before anything is written."""
+    return [source for source in SOURCES.values()
+            if (frame := frames.get(source)) is not None
+            and not (frame["jaar"].astype(int) == jaar).any()]
 
 
 def average_years(ctx: Context) -> tuple[int, ...]:
@@ -98,6 +113,22 @@ def _per_gemeente(rows: pd.DataFrame, column: str, gemeenten: tuple[str, ...], s
         raise ModelInputError(f"{source}: geen rij voor {jaar} voor "
                               f"{listing([codes.labels('gemeenten')[g] for g in missing])}")
     return {g: int(found[g]) for g in gemeenten}
+
+
+def _say(texts: dict[str, list[str]], values: Mapping[str, int], template: str) -> None:
+    """One clause per gemeente for the trace: `template` with the gemeente's value."""
+    for g, value in values.items():
+        texts[g].append(template.format(fmt_number(value)))
+
+
+def _averaged(texts: dict[str, list[str]], sums: pd.Series, n: int, template: str
+              ) -> dict[str, int]:
+    """Per gemeente (in the order of `texts`) its sum over `n` years / `n`, rounded half up,
+    and the clause that shows it: `template` with the mean, the sum and `n`."""
+    means = {g: _half_up(Fraction(int(sums[g]), n)) for g in texts}
+    for g, mean in means.items():
+        texts[g].append(template.format(fmt_number(mean), fmt_number(sums[g]), n))
+    return means
 
 
 def prognose(ctx: Context) -> Prognosis:
@@ -135,20 +166,15 @@ def prognose(ctx: Context) -> Prognosis:
         bronnen["verwachte_mutaties"] = FROM_FILE
         expected = _per_gemeente(mutaties, "verwachte_mutaties", gemeenten,
                                  SOURCES["verwachte_mutaties"], jaar)
-        for g in gemeenten:
-            texts[g].append(f"verwachte mutaties {fmt_number(expected[g])} volgens de prognose "
-                            "van de corporaties")
+        _say(texts, expected, "verwachte mutaties {} volgens de prognose van de corporaties")
 
     demand_rows = _year_rows(ctx.prognose_vraag, jaar, SOURCES["vraag"])
     own_groups = [d for d in config.model_doelgroepen if d not in config.pool_doelgroepen]
     if demand_rows is None:
         bronnen["vraag"] = FROM_AVERAGE
-        demand = {g: _half_up(Fraction(int(sums.loc[g, "vraag"]), n)) for g in gemeenten}
-        for g in gemeenten:
-            texts[g].append(
-                f"verwachte eigen vraag {fmt_number(demand[g])} = gemiddelde {_span(jaren)} van "
-                f"de gerealiseerde verhuringen naar herkomst ({fmt_number(sums.loc[g, 'vraag'])}"
-                f" / {n}), afgerond")
+        demand = _averaged(texts, sums["vraag"], n, "verwachte eigen vraag {} = gemiddelde "
+                           f"{_span(jaren)} van de gerealiseerde verhuringen naar herkomst "
+                           "({} / {}), afgerond")
         pool_total = int(pools.loc[pools["jaar"].isin(jaren), "pool"].sum())
         pool = _half_up(Fraction(pool_total, n))
         pool_text = (f"Regionale pool {jaar}: gemiddelde {_span(jaren)} van de huishoudens in "
@@ -158,9 +184,7 @@ def prognose(ctx: Context) -> Prognosis:
         in_region = demand_rows[demand_rows["doelgroep"].astype(str).isin(own_groups)]
         demand = {g: int(in_region.loc[in_region["gemeente"] == g, "aantal"].sum())
                   for g in gemeenten}
-        for g in gemeenten:
-            texts[g].append(f"verwachte eigen vraag {fmt_number(demand[g])} volgens de "
-                            "registratie van de regio")
+        _say(texts, demand, "verwachte eigen vraag {} volgens de registratie van de regio")
         pool = int(demand_rows.loc[demand_rows["doelgroep"].astype(str).isin(
             config.pool_doelgroepen), "aantal"].sum())
         pool_text = (f"Regionale pool {jaar}: {fmt_number(pool)} huishoudens volgens de "
@@ -169,20 +193,14 @@ def prognose(ctx: Context) -> Prognosis:
     committed_rows = _year_rows(ctx.reeds_toegezegd, jaar, SOURCES["reeds_toegezegd"])
     if committed_rows is None:
         bronnen["reeds_toegezegd"] = FROM_AVERAGE
-        committed = {g: _half_up(Fraction(int(sums.loc[g, "reeds_toegezegd"]), n))
-                     for g in gemeenten}
-        for g in gemeenten:
-            texts[g].append(
-                f"reeds toegezegd {fmt_number(committed[g])} = gemiddelde {_span(jaren)} van de "
-                "verhuringen die meetellen voor de grens maar buiten het verdeelmodel vallen "
-                f"({fmt_number(sums.loc[g, 'reeds_toegezegd'])} / {n}), afgerond")
+        committed = _averaged(texts, sums["reeds_toegezegd"], n, "reeds toegezegd {} = "
+                              f"gemiddelde {_span(jaren)} van de verhuringen die meetellen voor "
+                              "de grens maar buiten het verdeelmodel vallen ({} / {}), afgerond")
     else:
         bronnen["reeds_toegezegd"] = FROM_FILE
         committed = _per_gemeente(committed_rows, "aantal", gemeenten,
                                   SOURCES["reeds_toegezegd"], jaar)
-        for g in gemeenten:
-            texts[g].append(f"reeds toegezegd {fmt_number(committed[g])} volgens de opgave van "
-                            "de gemeente")
+        _say(texts, committed, "reeds toegezegd {} volgens de opgave van de gemeente")
 
     inputs = frame.reset_index().assign(
         vraag=[demand[g] for g in gemeenten],
