@@ -152,13 +152,12 @@ class TestNoHalfFiles:
         assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
     def test_figures_cut_off_by_a_kill_never_get_their_name(self, tmp_path, monkeypatch):
-        def killed(specs, **kwargs):
+        def killed(specs):
             for spec in specs:
                 spec["path"].touch()  # as Kaleido claims its file before it draws
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(static, "start", lambda: None)
-        monkeypatch.setattr(static.kaleido, "write_fig_from_object_sync", killed)
+        monkeypatch.setattr(static, "_draw", killed)
         targets = [tmp_path / "figuur-a.svg", tmp_path / "figuur-b.svg"]
         with pytest.raises(KeyboardInterrupt):
             static.write_images([(go.Figure(), path) for path in targets])

@@ -336,19 +336,70 @@ def test_browser_page_loads_nothing_from_the_network(monkeypatch):
     """The options static.start passes give a page with only local scripts and a dead proxy;
     the XDG folders are set only while the browser starts."""
     calls = {}
+
+    class Recorder:
+        def __init__(self, **options):
+            calls.update(options)
+
+        async def open(self):
+            calls["xdg"] = os.environ.get("XDG_CONFIG_HOME")
+
+        async def close(self):
+            calls["closed"] = True
+
+    monkeypatch.setattr(static, "_SteadyKaleido", Recorder)
+    monkeypatch.setattr(static, "_browser", None)
     monkeypatch.setattr(static, "_private_dir", None)
-    monkeypatch.setattr(kaleido, "start_sync_server", lambda **kw: calls.update(kw))
-    monkeypatch.setattr(kaleido, "calc_fig_sync",
-                        lambda *a, **kw: calls.update(xdg=os.environ.get("XDG_CONFIG_HOME")))
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     static.start()
+    static.stop()
     assert calls["mathjax"] is False
     assert calls["proxy_server"] == static.NO_NETWORK_PROXY
     assert calls["xdg"] and "woonzorgmonitor-chromium" in calls["xdg"]
+    assert calls["closed"]
     assert "XDG_CONFIG_HOME" not in os.environ
     page = kaleido.PageGenerator(plotly=calls["plotlyjs"], mathjax=False).generate_index()
     assert not re.search(r"https?://", page)
     assert static.PLOTLY_JS.as_uri() in page
+
+
+def _drawing(svg: str) -> list[tuple]:
+    """An SVG as what it draws: every element with its attributes and text, in order, with the
+    random ids Plotly gives a plot and its traces made equal."""
+    from xml.etree import ElementTree
+
+    plain = re.sub(r"(trace|defs-|clip|legend|topdefs-|-)[0-9a-f]{6}", r"\1#", svg)
+    return [(e.tag, sorted(e.attrib.items()), (e.text or "").strip())
+            for e in ElementTree.fromstring(plain).iter()]
+
+
+def test_a_kept_page_draws_as_a_fresh_page(kaleido_session, tmp_path):
+    """Kaleido's tab keeps its page between images (no reload): a figure drawn after others is
+    the figure drawn on a new page."""
+    assert "_return_kaleido_tab" in vars(kaleido.Kaleido)  # the hook static overrides
+    last = "over_years"
+    items = [(factory(), tmp_path / "na" / f"{name}.svg") for name, factory in FACTORIES.items()
+             if name != last]
+    static.write_images([*items, (FACTORIES[last](), tmp_path / "na" / f"{last}.svg")])
+    static.stop()
+    alone = static.write_svg(FACTORIES[last](), tmp_path / "alleen" / f"{last}.svg")
+    after = tmp_path / "na" / f"{last}.svg"
+    assert _drawing(after.read_text(encoding="utf-8")) == _drawing(
+        alone.read_text(encoding="utf-8"))
+
+
+def test_a_failed_batch_closes_the_browser(kaleido_session, tmp_path, monkeypatch):
+    async def fails(self, specs, **kwargs):
+        raise RuntimeError("plotly.js kon de figuur niet tekenen")
+
+    static.start()
+    monkeypatch.setattr(static._SteadyKaleido, "write_fig_from_object", fails)
+    with pytest.raises(RuntimeError, match="niet tekenen"):
+        static.write_svg(FACTORIES["grouped_bar"](), tmp_path / "grafiek.svg")
+    assert static._browser is None
+    assert not (tmp_path / "grafiek.svg").exists()
+    monkeypatch.undo()
+    assert static.write_svg(FACTORIES["grouped_bar"](), tmp_path / "grafiek.svg").is_file()
 
 
 # HTML
