@@ -16,6 +16,7 @@ import plotly.io as pio
 
 from analysis.cache import Cache, digest, software
 from analysis.config import ConfigError, RegionConfig
+from analysis.figures import static
 from analysis.layout import CACHE_FOLDER
 from analysis.render import (
     DocumentMeta,
@@ -171,35 +172,53 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
             todo.append(document)
     if progress:
         progress.start(len(todo))
-    clock = time.perf_counter()
-    outcomes = execute_all([d.job for d in todo], executed_dir, cwd=root, warm=warm,
-                           on_done=progress.advance if progress else None) if todo else []
-    published.errors += [o.error for o in outcomes if o.error]
-    published.seconds["notebooks"] = time.perf_counter() - clock
+    previous = open_set(reports)  # from here until close_set the set is unfinished
+    # The exports read only the processed data, and starting the browser is mostly waiting for
+    # Chromium: both run beside the notebooks rather than after them.
+    with ThreadPoolExecutor(max_workers=2) as background:
+        exporting = background.submit(_exports, data, reports, cache, reuse, published)
+        browser = background.submit(static.start) if todo else None
+        clock = time.perf_counter()
+        outcomes = execute_all([d.job for d in todo], executed_dir, cwd=root, warm=warm,
+                               on_done=progress.advance if progress else None) if todo else []
+        published.errors += [o.error for o in outcomes if o.error]
+        published.seconds["notebooks"] = time.perf_counter() - clock
+        if browser:
+            browser.result()
 
-    def rendered(document: Document, files: list[Path]) -> None:
-        cache.store(f"document-{document.job.name}", keys[document.job.name],
-                    document_files(document, reports, executed_dir))
+        def rendered(document: Document, files: list[Path]) -> None:
+            cache.store(f"document-{document.job.name}", keys[document.job.name],
+                        document_files(document, reports, executed_dir))
 
-    previous = _render_all(todo, outcomes, data, build / "figuren", reports, today,
-                           settings, published, before=lambda: open_set(reports),
-                           on_rendered=rendered)
-    clock = time.perf_counter()
-    export_key = digest("exports", data.version, software())
-    kept = cache.reuse("exports", export_key) if reuse else None
-    if kept is None:
-        cache.forget("exports")
-        exports = write_exports(data, reports / "data")
-        cache.store("exports", export_key, exports)
-    else:  # named as the reports folder is named, as everything else in the set
-        exports = [reports / "data" / path.name for path in kept]
+        _render_all(todo, outcomes, data, build / "figuren", reports, today, settings,
+                    published, on_rendered=rendered)
+        clock = time.perf_counter()
+        exports = exporting.result()
+        published.seconds["wachten op exports"] = time.perf_counter() - clock
     published.outputs += exports
+    clock = time.perf_counter()
     contents = current_files(reports, set(published.outputs), data.version, previous)
     sections = _sections(kinds, reports, data, exports, contents)
     published.outputs.append(write_index(reports, sections, data, today, settings))
     published.outputs.append(close_set(reports, contents, data.version, today))
-    published.seconds["data en index"] = time.perf_counter() - clock
+    published.seconds["index"] = time.perf_counter() - clock
     return published
+
+
+def _exports(data: ReportData, reports: Path, cache: Cache, reuse: bool,
+             published: Published) -> list[Path]:
+    """The data exports, kept from an earlier build when the data and software are the same;
+    named as the reports folder is named, as everything else in the set."""
+    clock = time.perf_counter()
+    key = digest("exports", data.version, software())
+    kept = cache.reuse("exports", key) if reuse else None
+    if kept is not None:
+        return [reports / "data" / path.name for path in kept]
+    cache.forget("exports")
+    exports = write_exports(data, reports / "data")
+    cache.store("exports", key, exports)
+    published.seconds["exports"] = time.perf_counter() - clock
+    return exports
 
 
 def document_key(document: Document, data: ReportData, root: Path, today: dt.date) -> str:
@@ -220,11 +239,10 @@ def document_files(document: Document, reports: Path, executed_dir: Path) -> lis
 
 def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data: ReportData,
                 resources: Path, reports: Path, today: dt.date, settings: DocumentSettings,
-                published: Published, before: Callable[[], object] = lambda: None,
-                on_rendered: Callable[[Document, list[Path]], None] | None = None) -> object:
+                published: Published,
+                on_rendered: Callable[[Document, list[Path]], None] | None = None) -> None:
     """The executed notebooks converted, their figures drawn in one session and each document
-    rendered into `reports`; `before` runs just before the first document is written (its
-    result is returned). A document that fails is an error in `published`, not an
+    rendered into `reports`. A document that fails is an error in `published`, not an
     exception."""
     resources.mkdir(parents=True, exist_ok=True)
     done = [(d, o.executed) for d, o in zip(documents, outcomes, strict=True) if o.executed]
@@ -233,7 +251,6 @@ def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data
     _render_figures(list(static.values()))
     published.seconds["figuren"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    opened = before()  # from here until close_set the set is unfinished
 
     def render(document: Document, executed: Path) -> tuple[list[Path], str | None]:
         files: list[Path] = []
@@ -254,7 +271,6 @@ def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data
             on_rendered(document, files)
         published.outputs += files
     published.seconds["opmaak"] = time.perf_counter() - clock
-    return opened
 
 
 def render_document(document: Document, executed: Path, static: Converted, resources: Path,
