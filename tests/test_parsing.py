@@ -108,5 +108,42 @@ def test_normalise_header(header, normalised):
 def test_apply_parser_reports_only_filled_unreadable_cells():
     cells = pd.Series(["1", "", None, "x", "2"], dtype=object)
     values, failing = parsing.apply_parser(cells, parsing.parse_integer, ",")
-    assert values.tolist() == [1, None, None, None, 2]
+    assert values.dtype == "Int64"
+    assert values.tolist() == [1, pd.NA, pd.NA, pd.NA, 2]
     assert failing.tolist() == [False, False, False, True, False]
+
+
+@pytest.mark.parametrize(("parser", "cells", "dtype", "expected"), [
+    (parsing.parse_text, [" a", "b ", "", None, "a"], "category", ["a", "b", None, None, "a"]),
+    (parsing.parse_decimal, ["1,5", "2", None], "float64", [1.5, 2.0, None]),
+    (parsing.parse_date, ["01-02-2023", "", "2023-02-01"], "datetime64",
+     [pd.Timestamp(2023, 2, 1), None, pd.Timestamp(2023, 2, 1)]),
+    (lambda value, decimal: 1 if value == "een" else value, ["een", "twee"], "object",
+     [1, "twee"]),
+    (parsing.parse_text, [None, ""], "object", [None, None]),
+])
+def test_parsed_values_come_in_the_narrowest_type(parser, cells, dtype, expected):
+    """Text as categories, numbers and dates in their own types, a mix as objects; the same
+    from categorical cells (how a plain CSV is read) as from cells of objects."""
+    for raw in (pd.Series(cells, dtype=object), pd.Series(cells, dtype="category")):
+        values, failing = parsing.apply_parser(raw, parser, ",")
+        assert str(values.dtype).startswith(dtype)
+        assert [None if pd.isna(v) else v for v in values] == expected
+        assert not failing.any()
+
+
+@pytest.mark.parametrize("odd", [None, "V9 ", " V9", "", "V\x00X", "\xa0V9", "V\u30009"])
+def test_plain_text_categories_are_their_own_values(odd):
+    """An id column read as categories: when every text is plain (no white space at an end, no
+    control character, not empty) the cells are their own values, without a call per text;
+    otherwise each text goes through the parser as from cells of objects."""
+    texts = [f"V{i}" for i in range(50)] + ([odd] if odd is not None else [])
+    categorical = pd.Series(texts * 2, dtype="category")
+    values, failing = parsing.apply_parser(categorical, parsing.parse_text, ",")
+    expected, expected_failing = parsing.apply_parser(categorical.astype(object),
+                                                      parsing.parse_text, ",")
+    assert [None if pd.isna(v) else v for v in values] == [
+        None if pd.isna(v) else v for v in expected]
+    assert failing.tolist() == expected_failing.tolist()
+    inner_space_only = odd is None or odd == "V\u30009"  # white space inside a text is kept
+    assert (values is categorical) == inner_space_only

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
@@ -131,3 +132,74 @@ def test_nul_byte_in_csv_is_refused_with_line_and_column(cli, tmp_path):
     path.write_bytes(b"\r\n".join(lines))
     refused(cli, path, "FOUT cbs_kerncijfers.csv, regel 7, kolom 'huishoudens': NUL-teken "
                        "(byte 0) in de tekst")
+
+
+# --- Plain CSV through Arrow -------------------------------------------------------------------
+
+def _both_readers(path: Path) -> tuple[object, object]:
+    """What `read_table` returns, and what the csv module's reader returns for the same file."""
+    from analysis import readers
+
+    contract = by_id("verhuringen")
+    fast = read_table(path, contract)
+    data = path.read_bytes()
+    text, encoding = readers._decode(path, data)
+    slow = readers._collect_csv_rows(
+        path, data, text, fast.delimiter, max(fast.header_row - 1, 0), encoding,
+        {"size": fast.size, "sha256": fast.sha256})
+    return fast, slow
+
+
+def _cells(table) -> list[list]:
+    return table.cells.astype(object).to_numpy().tolist()
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+@pytest.mark.parametrize("last", ["", "end"])
+def test_a_plain_csv_reads_as_the_csv_module_reads_it(tmp_path, ending, last):
+    """Arrow reads a plain file (a title line above the header, no quotes): the same header,
+    cells and line numbers as the csv module, with or without a line break at the end."""
+    rows = lettings()
+    lines = ["Export SVH;;", *(";".join(str(c) for c in row) for row in rows)]
+    path = tmp_path / "svh_verhuringen.csv"
+    path.write_bytes((ending.join(lines) + (ending if last else "")).encode())
+    fast, slow = _both_readers(path)
+    assert isinstance(fast.cells[0].dtype, pd.CategoricalDtype)
+    assert (fast.headers, fast.header_row, fast.row_numbers) == (
+        slow.headers, slow.header_row, slow.row_numbers)
+    assert fast.row_numbers[0] == 3
+    assert _cells(fast) == _cells(slow)
+
+
+@pytest.mark.parametrize("change", ["quote", "blank line", "empty fields", "short line",
+                                    "long line", "cp1252", "lone cr"])
+def test_a_csv_that_is_not_plain_is_read_by_the_csv_module(tmp_path, change):
+    """Quotes, a blank line, a line of empty fields, a line with too few or too many fields,
+    another encoding or old Mac line ends: the csv module reads the file, as before, with its
+    messages; Arrow does not read it in part."""
+    from analysis import readers
+
+    rows = [";".join(str(c) for c in row) for row in lettings()]
+    middle = len(rows) // 2
+    if change == "quote":  # the first field quoted, as Excel writes a field with a ';'
+        rows[middle] = '"' + rows[middle].replace(";", '";', 1)
+    elif change == "blank line":
+        rows.insert(middle, "")
+    elif change == "empty fields":
+        rows.insert(middle, ";" * (rows[0].count(";")))
+    elif change == "short line":
+        rows[middle] = rows[middle].rsplit(";", 1)[0]
+    elif change == "long line":
+        rows[middle] += ";extra"
+    separator = "\r" if change == "lone cr" else "\n"
+    text = separator.join(rows) + separator
+    path = tmp_path / "svh_verhuringen.csv"
+    path.write_bytes(text.encode("cp1252" if change == "cp1252" else "utf-8")
+                     + ("é".encode("cp1252") if change == "cp1252" else b""))
+    data = path.read_bytes()
+    decoded, encoding = readers._decode(path, data)
+    assert readers._plain_csv_rows(path, data, decoded, ";", 0, encoding, {}) is None
+    fast, slow = _both_readers(path)
+    assert fast.row_numbers == slow.row_numbers
+    assert _cells(fast) == _cells(slow)
+    assert fast.issues == slow.issues

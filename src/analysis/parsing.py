@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from analysis import codes
 
@@ -211,16 +213,24 @@ def parse_wijk(value: object, decimal: str) -> object:
 
 def apply_parser(cells: pd.Series, parser: Callable[[object, str], object],
                  decimal: str) -> tuple[pd.Series, pd.Series]:
-    """Parse every cell; returns the parsed values (None where blank or invalid) and a mask of
-    cells that were filled but could not be parsed, or hold a control character.
+    """Parse every cell; returns the parsed values (missing where blank or invalid) and a mask
+    of cells that were filled but could not be parsed, or hold a control character.
 
     Blank test and parser run once per distinct value (equal values share the result of the
     first), and the results are spread back by position: a per-cell Python call costs seconds
-    per column in a file with millions of rows."""
-    # Missing cells (None or NaN: an empty XLSX cell) get position -1, which `take` reads as
-    # the extra last slot, left blank: no value, not failing. (pandas also counts NaT and pd.NA
-    # as missing; the readers produce neither.)
-    positions, distinct = pd.factorize(cells.to_numpy(dtype=object))
+    per column in a file with millions of rows. The values come in the narrowest type that
+    holds them all (`_spread`): categories of text, whole numbers, numbers or dates."""
+    if isinstance(cells.dtype, pd.CategoricalDtype):  # read as categories: already distinct
+        if parser is parse_text and _plain_texts(cells.cat.categories):
+            # Each text is its own value: an id column of millions needs no loop.
+            return cells, pd.Series(False, index=cells.index)
+        positions = cells.cat.codes.to_numpy()
+        distinct = cells.cat.categories.to_numpy(dtype=object)
+    else:
+        # Missing cells (None or NaN: an empty XLSX cell) get position -1, which `take` reads
+        # as the extra last slot, left blank: no value, not failing. (pandas also counts NaT
+        # and pd.NA as missing; the readers produce neither.)
+        positions, distinct = pd.factorize(cells.to_numpy(dtype=object))
     parsed = np.full(len(distinct) + 1, None, dtype=object)
     unreadable = np.zeros(len(distinct) + 1, dtype=bool)
     for i, raw in enumerate(distinct):
@@ -231,6 +241,51 @@ def apply_parser(cells: pd.Series, parser: Callable[[object, str], object],
             unreadable[i] = True
         else:
             parsed[i] = value
-    values = pd.Series(parsed.take(positions), index=cells.index, dtype=object)
-    failing = pd.Series(unreadable.take(positions), index=cells.index)
-    return values, failing
+    return _spread_parsed(parsed, unreadable, positions, cells.index)
+
+
+def _re2_class(characters: Iterable[str]) -> str:
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in characters) + "]"
+
+
+# Text `parse_text` leaves as it is: not empty, no white space (as str.strip sees it) at either
+# end, no control character; as one pattern for Arrow's regular expressions (RE2).
+_WHITE = _re2_class(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+_NOT_PLAIN = (f"^$|^{_WHITE}|{_WHITE}$|"
+              + _re2_class(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))))
+
+
+def _plain_texts(categories: pd.Index) -> bool:
+    """Whether every category is text that `parse_text` returns unchanged, tested in one pass
+    over them all."""
+    if not pd.api.types.is_string_dtype(categories.dtype):
+        return False
+    texts = pd.Series(categories, dtype="string[pyarrow]")
+    return not texts.str.contains(_NOT_PLAIN, regex=True).any()
+
+
+def _spread_parsed(parsed: np.ndarray, unreadable: np.ndarray, positions: np.ndarray,
+                   index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    return (pd.Series(_spread(parsed, positions), index=index),
+            pd.Series(unreadable.take(positions), index=index))
+
+
+def _spread(parsed: np.ndarray, positions: np.ndarray) -> np.ndarray | ExtensionArray:
+    """`parsed.take(positions)` (None in the last slot of `parsed`, for a missing cell) in the
+    narrowest type of the values: categories for text, Int64 for whole numbers, float64 for
+    numbers, datetime64 for dates; objects for a mix, or when every value is missing."""
+    filled = [i for i, value in enumerate(parsed) if value is not None]
+    kinds = {type(parsed[i]) for i in filled}
+    if kinds == {str}:
+        codes, categories = pd.factorize(parsed[filled])
+        slots = np.full(len(parsed), -1, dtype=np.int64)
+        slots[filled] = codes
+        return pd.Categorical.from_codes(slots.take(positions), categories=categories)
+    if kinds == {int}:
+        return pd.array(parsed, dtype="Int64").take(positions)
+    if kinds and kinds <= {int, float}:
+        return np.array([np.nan if v is None else v for v in parsed], dtype="float64"
+                        ).take(positions)
+    if kinds == {pd.Timestamp}:
+        return pd.DatetimeIndex(list(parsed)).to_numpy().take(positions)
+    return parsed.take(positions)

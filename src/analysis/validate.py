@@ -209,10 +209,13 @@ def _typed_frame(table: RawTable, contract: Contract, positions: dict[str, int],
     mark is in doubt (one issue), become empty."""
     issues: list[Issue] = []
     typed = {}
-    empty = pd.Series([None] * len(table.cells), dtype=object)
+    rows = len(table.cells)
+    # Empty as the parsed values would be: numbers compare with numbers in the row rules.
+    empty = {True: pd.Series(np.nan, index=range(rows)),
+             False: pd.Series([None] * rows, dtype=object)}
     for column in contract.columns:
         if column.name not in positions:
-            typed[column.name] = empty
+            typed[column.name] = empty[column.kind in _NUMBERS]
             continue
         cells = table.cells[positions[column.name]]
         header = table.headers[positions[column.name]]
@@ -221,7 +224,7 @@ def _typed_frame(table: RawTable, contract: Contract, positions: dict[str, int],
             decimal = parsing.decimal_mark(cells.unique(), table.decimal)
             if isinstance(decimal, parsing.MixedMarks):
                 issues.append(_mixed_marks_issue(table, cells, header, decimal))
-                typed[column.name] = empty
+                typed[column.name] = empty[True]
                 continue
         values, failing = parsing.apply_parser(cells, _parser_for(column), decimal)
         for index in failing.index[failing]:
@@ -372,6 +375,10 @@ def _complete_per_issues(frame: pd.DataFrame, contract: Contract, config: Region
             if (gemeente, *combination) not in present]
 
 
+def _successor(code: str) -> str:
+    return codes.successors().get(code, code)
+
+
 def _final_dtypes(frame: pd.DataFrame, contract: Contract, config: RegionConfig) -> pd.DataFrame:
     """Typed columns for Parquet: codes as categoricals in code-list order."""
     out = {}
@@ -385,7 +392,7 @@ def _final_dtypes(frame: pd.DataFrame, contract: Contract, config: RegionConfig)
             # A gemeente dissolved since 2015 counts as its successor (inside or outside the
             # region as that one is); the code as delivered is kept next to it.
             special = codes.codes("herkomst_bijzonder")
-            current = values.map(codes.successors()).fillna(values)
+            current = values.map(_successor, na_action="ignore")  # per category
             out[column.name] = pd.Categorical(current, categories=[*codes.codes("gemeenten"),
                                                                    *special])
             out[column.name + ORIGINAL_SUFFIX] = pd.Categorical(

@@ -36,7 +36,7 @@ HOUSEHOLD_SIZES: dict[str, tuple[int, int | None]] = {
 
 def _size_against_household(df: pd.DataFrame) -> pd.Series:
     size = df["aantal_personen"].astype("float64")
-    household = df["huishoudtype"].astype("object")
+    household = df["huishoudtype"]  # mapped per category when it is categorical
     fewest = household.map({k: low for k, (low, _) in HOUSEHOLD_SIZES.items()}).astype("float64")
     most = household.map({k: high for k, (_, high) in HOUSEHOLD_SIZES.items()}).astype("float64")
     return (size < fewest) | (size > most)
@@ -50,9 +50,13 @@ def _statushouder_without_size(df: pd.DataFrame) -> pd.Series:
 
 
 def _wijk_outside_gemeente(df: pd.DataFrame) -> pd.Series:
-    wijk = df["wijk_code"].astype("string")
-    gemeente = df["gemeente"].astype("string")
-    return wijk.notna() & (wijk.str[2:6] != gemeente.str[2:6])
+    wijk = df["wijk_code"]
+    return wijk.notna() & (_gemeente_number(wijk) != _gemeente_number(df["gemeente"]))
+
+
+def _gemeente_number(codes: pd.Series) -> pd.Series:
+    """0518 of WK051801 and of GM0518; worked out per category when the codes are categorical."""
+    return codes.map(lambda code: code[2:6], na_action="ignore").astype("string")
 
 
 CONTRACT = Contract(

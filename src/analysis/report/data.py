@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -111,11 +112,24 @@ class ReportData:
     def rows(self, indicator: str, **where: str) -> pd.DataFrame:
         """The rows of one indicator, filtered on any columns of the indicator table
         (periode, doelgroep, categorie, gebiedsniveau, gebied)."""
-        t = self.indicators
-        mask = t["indicator"] == indicator
+        t = self._by_indicator.get(indicator, self.indicators.iloc[:0])
+        if not where:
+            return t
+        mask = pd.Series(True, index=t.index)
         for column, value in where.items():
             mask &= t[column] == value
         return t[mask]
+
+    @cached_property
+    def _by_indicator(self) -> dict[str, pd.DataFrame]:
+        """The indicator table split per indicator once: a document asks for one indicator a
+        hundred times, and comparing all 86.500 rows each time was a tenth of its run.
+        (Copy-on-write: a caller that changes a part gets its own copy.)"""
+        return dict(tuple(self.indicators.groupby("indicator", sort=False, observed=True)))
+
+    def indicator_ids(self) -> set[str]:
+        """The indicators the table has figures for."""
+        return set(self._by_indicator)
 
     def values(self, indicator: str, *, periode: str, doelgroep: str = "alle",
                categorie: str = "alle", gebiedsniveau: str | None = None,

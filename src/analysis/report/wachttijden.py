@@ -36,7 +36,7 @@ YEARS_FROM = 24  # months; a longer duration reads better in years
 
 def missing(data: ReportData) -> list[str]:
     """The indicators of this section the delivered lettings give no figures for."""
-    present = set(data.indicators["indicator"])
+    present = data.indicator_ids()
     return [indicator for indicator in COLUMNS if indicator not in present]
 
 
