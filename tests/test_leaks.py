@@ -5,6 +5,7 @@ is named with its file and place; clean files and the sentences that only look l
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import docx
@@ -16,13 +17,14 @@ from openpyxl import Workbook
 
 from analysis.config import load_config
 from analysis.figures.html import to_div
-from analysis.model.config import MODEL_SPOOR
+from analysis.model.config import MODEL_SPOOR, load_verdeelmodel_config
 from analysis.protection import rule_text
 from analysis.report import leaks
 from analysis.report.leaks.tables import label_kind
 
 REGION = load_config()
 RULE = REGION.openbaarheid
+MODEL = load_verdeelmodel_config()
 DELFT, DEN_HAAG = REGION.gemeenten[:2]
 PERIOD = f"{min(REGION.jaren)}-{max(REGION.jaren)}"
 COLUMNS = ["indicator", "gebiedsniveau", "gebied", "gebied_naam", "periode", "doelgroep",
@@ -385,3 +387,108 @@ def test_a_rate_header_cut_by_the_page_text_is_not_a_count():
     for header in ("aantal per", "Reacties per advertentie (gemiddeld)", "Aantal reacties"):
         assert label_kind(header) is False, header
     assert label_kind("Aantal") is True
+
+
+def scans_of(monkeypatch) -> list[str]:
+    """The names of the files that the check scans itself from now on."""
+    names: list[str] = []
+    scan = leaks._scan
+
+    def counted(path: Path, name: str, rule) -> leaks.Scan:
+        names.append(name)
+        return scan(path, name, rule)
+
+    monkeypatch.setattr(leaks, "_scan", counted)
+    return names
+
+
+def test_the_check_uses_what_the_scanner_read(tmp_path, monkeypatch):
+    clean_set(tmp_path)
+    pd.DataFrame({"wijk": ["WK050301"], "verhuringen": [2]}).to_parquet(tmp_path / "wijk.parquet")
+    paths = leaks.checked_files(tmp_path)
+    with leaks.Scanner(tmp_path, RULE) as scanner:
+        scanner.add(paths)
+        for path in paths:  # every file read in the background
+            scanner.scanned(path, path.relative_to(tmp_path).as_posix(), RULE).result()
+        names = scans_of(monkeypatch)
+        checked = leaks.check_reports(tmp_path, REGION, MODEL, scanner)
+    assert names == []
+    assert [(f.file, f.place) for f in checked.findings] == [
+        ("wijk.parquet", "rij 1, kolom verhuringen")]
+    assert checked == leaks.check_reports(tmp_path, REGION, MODEL)
+    assert scanner.scanned(paths[0], paths[0].name, RULE) is None  # closed: nothing kept
+
+
+def test_a_file_changed_after_it_was_announced_is_read_again(tmp_path):
+    path = tmp_path / "indicatoren.parquet"
+    export(CLEAN_ROWS).to_parquet(path)
+    with leaks.Scanner(tmp_path, RULE) as scanner:
+        scanner.add([path])
+        assert scanner.scanned(path, path.name, RULE).result()[0] == []
+        export([*CLEAN_ROWS, row(DELFT, "2022", 3)]).to_parquet(path)
+        assert scanner.scanned(path, path.name, RULE) is None
+        findings = leaks.check_reports(tmp_path, REGION, MODEL, scanner).findings
+    assert [(f.file, f.place) for f in findings] == [("indicatoren.parquet", "rij 7, kolom waarde")]
+
+
+def test_an_error_of_a_background_scan_names_the_file(tmp_path, monkeypatch):
+    damaged = tmp_path / "kapot.xlsx"
+    damaged.write_bytes(b"geen werkboek")
+    with leaks.Scanner(tmp_path, RULE) as scanner:
+        scanner.add([damaged])
+        assert isinstance(scanner.scanned(damaged, damaged.name, RULE).exception(),
+                          leaks.LeakCheckError)
+        names = scans_of(monkeypatch)
+        with pytest.raises(leaks.LeakCheckError, match=r"^kapot\.xlsx: niet te lezen"):
+            leaks.check_reports(tmp_path, REGION, MODEL, scanner)
+    assert names == []
+
+
+def demo_exports(reports: Path, folder: Path) -> Path:
+    """A copy of the demo set's data exports: one table, each as Parquet, CSV and XLSX."""
+    shutil.copytree(reports / "data", folder / "data")
+    return folder
+
+
+def test_an_export_read_as_a_clean_one_is_not_checked_again(reports, tmp_path, monkeypatch):
+    folder = demo_exports(reports, tmp_path)
+    checked: list[str] = []
+    data_findings, relation_findings = leaks.data_findings, leaks.relation_findings
+
+    def counted(data, rule):
+        checked.append(data.name)
+        return data_findings(data, rule)
+
+    def counted_groups(files, related, region):
+        checked.append("relaties " + files[0].name)
+        return relation_findings(files, related, region)
+
+    monkeypatch.setattr(leaks, "data_findings", counted)
+    monkeypatch.setattr(leaks, "relation_findings", counted_groups)
+    assert leaks.check_reports(folder, REGION, MODEL).findings == []
+    assert "data/indicatoren.csv" in checked  # the first format, then the same table as Parquet
+    assert "data/indicatoren.parquet" not in checked
+    assert "relaties data/indicatoren.parquet" not in checked
+
+
+@pytest.mark.parametrize(("suffix", "place"), [(".csv", "regel {}"), (".parquet", "rij {}")])
+def test_a_small_count_in_one_format_only_is_found(reports, tmp_path, suffix, place):
+    folder = demo_exports(reports, tmp_path)
+    frame = pd.read_parquet(folder / "data" / "indicatoren.parquet")
+    at = int(frame.index[(frame["indicator"] == "verhuringen") & (frame["waarde"] >= 10)][0])
+    path = folder / "data" / f"indicatoren{suffix}"
+    if suffix == ".parquet":
+        frame.loc[at, "waarde"] = 3.0
+        frame.to_parquet(path, index=False)
+        line = at + 1
+    else:
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        header, values = lines[0].rstrip("\n").split(";"), lines[at + 1].split(";")
+        values[header.index("waarde")] = "3,0"
+        lines[at + 1] = ";".join(values)
+        path.write_text("".join(lines), encoding="utf-8-sig")
+        line = at + 2
+    findings = leaks.check_reports(folder, REGION, MODEL).findings
+    assert [str(f) for f in findings] == [
+        f"data/indicatoren{suffix}, {place.format(line)}, kolom waarde: aantal 3 bij "
+        f"'verhuringen' is een klein aantal huishoudens (1 tot {RULE.kleinste_aantal})"]

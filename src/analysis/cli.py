@@ -21,6 +21,7 @@ from analysis.layout import CACHE_FOLDER, DISCLOSURE_STEP
 if TYPE_CHECKING:
     from analysis.ingest import IngestResult
     from analysis.model.config import VerdeelmodelConfig
+    from analysis.report.leaks import Scanner
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_PROCESSED = Path("data/processed")
@@ -398,24 +399,28 @@ def _build(raw: Path, processed: Path, region: RegionConfig, model: Verdeelmodel
         raise click.ClickException(str(exc)) from exc
     if reports is None:
         return
+    from analysis.report.leaks import Scanner
     from analysis.report.pipeline import Selection, publish
 
     clock, bar = _Clock(), _ProgressBar()
-    try:
-        published = publish(Path.cwd(), processed, werkmap, Selection(only), reports=reports,
-                            progress=bar)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        bar.finish()
-    for error in published.errors:
-        click.echo(f"FOUT {error}", err=True)
-    kept = (f", waarvan {published.reused} document(en) ongewijzigd van de vorige build"
-            if published.reused else "")
-    clock(f"{len(published.outputs)} bestanden klaar{kept} ({len(published.errors)} fout(en)); "
-          "begin bij index.html")
-    # Whatever was written is checked as a reader gets it, also when a document failed.
-    clean = _disclosure_check(reports, region, model, Cache(werkmap / CACHE_FOLDER))
+    # The check reads each file as soon as it is written, beside the rest of the build.
+    with Scanner(reports, region.openbaarheid) as scanner:
+        try:
+            published = publish(Path.cwd(), processed, werkmap, Selection(only), reports=reports,
+                                progress=bar, on_written=scanner.add)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+        finally:
+            bar.finish()
+        for error in published.errors:
+            click.echo(f"FOUT {error}", err=True)
+        kept = (f", waarvan {published.reused} document(en) ongewijzigd van de vorige build"
+                if published.reused else "")
+        clock(f"{len(published.outputs)} bestanden klaar{kept} ({len(published.errors)} "
+              "fout(en)); begin bij index.html")
+        # Whatever was written is checked as a reader gets it, also when a document failed.
+        clean = _disclosure_check(reports, region, model, Cache(werkmap / CACHE_FOLDER),
+                                  scanner)
     if published.errors or not clean:
         sys.exit(1)
 
@@ -537,10 +542,11 @@ def openbaarheid(reports_dir: Path | None, config_path: Path | None,
 
 
 def _disclosure_check(folder: Path, region: RegionConfig, model: VerdeelmodelConfig,
-                      cache: Cache | None = None) -> bool:
+                      cache: Cache | None = None, scanner: Scanner | None = None) -> bool:
     """Run the small-count check on a folder of reports and say what it found; True if clean.
     With a `cache`, a folder whose files and settings are those of an earlier clean check is
-    not read again: the check would find the same."""
+    not read again: the check would find the same. What `scanner` read already is not read
+    again."""
     from analysis.report.leaks import LeakCheckError, check_reports, checked_files
 
     clock = time.perf_counter()
@@ -552,7 +558,7 @@ def _disclosure_check(folder: Path, region: RegionConfig, model: VerdeelmodelCon
                    "prijs (ongewijzigd sinds de vorige controle).")
         return True
     try:
-        checked = check_reports(folder, region, model)
+        checked = check_reports(folder, region, model, scanner)
     except LeakCheckError as exc:
         raise click.ClickException(str(exc)) from exc
     seconds = time.perf_counter() - clock

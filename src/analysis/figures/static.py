@@ -30,7 +30,7 @@ import atexit
 import os
 import tempfile
 import threading
-from collections.abc import Coroutine, Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -164,8 +164,10 @@ def write_png(fig: go.Figure, path: Path | str, scale: float = 2) -> Path:
     return write_images([(fig, Path(path))], scale=scale)[0]
 
 
-def write_images(items: Sequence[tuple[go.Figure, Path]], *, scale: float = 2) -> list[Path]:
-    """Write many figures in one request; the format follows each path's suffix (.svg, .png).
+def write_images(items: Sequence[tuple[go.Figure | Mapping, Path]], *, scale: float = 2
+                 ) -> list[Path]:
+    """Write many figures (a Figure, or its JSON as a dict: no need to build a Figure to draw it)
+    in one request; the format follows each path's suffix (.svg, .png).
 
     One request queues all images at once, so with more than one tab (see `start`) they render
     in parallel. `scale` applies to PNG. Folders are created; the images are written under
@@ -207,8 +209,9 @@ def complete(path: Path) -> bool:
     return bool(data) and data.rstrip().endswith(ends)
 
 
-def _spec(fig: go.Figure, path: Path, scale: float) -> dict:
+def _spec(fig: go.Figure | Mapping, path: Path, scale: float) -> dict:
     fmt = FORMATS[path.suffix.lower()]
-    opts = {"format": fmt, "width": fig.layout.width or WIDTH,
-            "height": fig.layout.height or HEIGHT, "scale": scale if fmt == "png" else 1}
+    layout = fig.get("layout", {}) if isinstance(fig, Mapping) else fig.layout.to_plotly_json()
+    opts = {"format": fmt, "width": layout.get("width") or WIDTH,
+            "height": layout.get("height") or HEIGHT, "scale": scale if fmt == "png" else 1}
     return {"fig": fig, "path": path, "opts": opts}

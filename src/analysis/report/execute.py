@@ -447,16 +447,20 @@ def _run_warm(job: Job, out_dir: Path, cwd: Path) -> Outcome:
 
 
 def execute_all(jobs: Sequence[Job], out_dir: Path, cwd: Path, workers: int = 2,
-                on_done: Callable[[Outcome], None] | None = None, warm: bool = True
-                ) -> list[Outcome]:
+                on_done: Callable[[Outcome], None] | None = None, warm: bool = True,
+                on_started: Callable[[], None] | None = None) -> list[Outcome]:
     """Execute every job; results in job order. Failures are outcomes, not exceptions.
 
     warm: each worker runs its jobs in one kernel of its own that has the notebooks' imports
     loaded, reset between jobs; else every job starts a kernel of its own (the slow route,
-    kept for the benchmark)."""
+    kept for the benchmark). on_started runs once the worker processes exist: a caller starts
+    its own threads there, never before, as a process forked while another thread holds a
+    lock (an import, a log handler) would wait for it forever."""
     out_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(isolated_environment(out_dir.parent / "home"))
     if not jobs:
+        if on_started:
+            on_started()
         return []
     parent = os.getpid()
     if warm:
@@ -467,7 +471,10 @@ def execute_all(jobs: Sequence[Job], out_dir: Path, cwd: Path, workers: int = 2,
     outcomes: dict[int, Outcome] = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
                              initializer=initializer) as pool:
+        # With fork, the first submit starts every worker, in this thread.
         futures = {pool.submit(run, job, out_dir, cwd): i for i, job in enumerate(jobs)}
+        if on_started:
+            on_started()
         for future in as_completed(futures):
             outcomes[futures[future]] = future.result()
             if on_done:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
-
-import plotly.io as pio
 
 from analysis.cache import Cache, digest, software
 from analysis.config import ConfigError, RegionConfig
@@ -130,7 +127,7 @@ def _render_figures(converted: Sequence[Converted]) -> None:
     from analysis.figures.static import complete, write_images
 
     pending = {path: spec for c in converted for spec, path in c.figures if not complete(path)}
-    write_images([(pio.from_json(json.dumps(spec)), path) for path, spec in pending.items()])
+    write_images([(spec, path) for path, spec in pending.items()])
 
 
 class Progress(Protocol):
@@ -138,14 +135,19 @@ class Progress(Protocol):
     def advance(self, outcome: Outcome) -> None: ...
 
 
+Written = Callable[[Sequence[Path]], None]  # told of complete files, from any thread
+
+
 def publish(root: Path, processed: Path, build: Path, selection: Selection,
             reports: Path | None = None, progress: Progress | None = None,
             today: dt.date | None = None, *, reuse: bool = True,
-            warm: bool = True) -> Published:
+            warm: bool = True, on_written: Written | None = None) -> Published:
     """Build the selected documents plus the data exports and the index page into `reports`
     (default: the output folder of _quarto.yml). A document or export made before from the
     same inputs is kept (`reuse`); notebooks run in kernels started once per worker (`warm`).
-    The benchmark turns both off to measure the naive route."""
+    The benchmark turns both off to measure the naive route. `on_written` hears of each
+    document's files and of the exports as soon as they are written (not of kept ones), so
+    that they can be read beside the rest of the build."""
     settings = document_settings(root)
     kinds = document_kinds(root)
     missing = [str(k.notebook) for k in kinds.values() if not (root / k.notebook).is_file()]
@@ -174,24 +176,33 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
         progress.start(len(todo))
     previous = open_set(reports)  # from here until close_set the set is unfinished
     # The exports read only the processed data, and starting the browser is mostly waiting for
-    # Chromium: both run beside the notebooks rather than after them.
+    # Chromium: both run beside the notebooks rather than after them, started once the
+    # notebook workers are forked (`execute_all`).
     with ThreadPoolExecutor(max_workers=2) as background:
-        exporting = background.submit(_exports, data, reports, cache, reuse, published)
-        browser = background.submit(static.start) if todo else None
+        started: list[Future] = []
+
+        def beside() -> None:
+            started.append(background.submit(_exports, data, reports, cache, reuse, published,
+                                             on_written))
+            if todo:
+                started.append(background.submit(static.start))
+
         clock = time.perf_counter()
         outcomes = execute_all([d.job for d in todo], executed_dir, cwd=root, warm=warm,
-                               on_done=progress.advance if progress else None) if todo else []
+                               on_done=progress.advance if progress else None,
+                               on_started=beside)
         published.errors += [o.error for o in outcomes if o.error]
         published.seconds["notebooks"] = time.perf_counter() - clock
-        if browser:
-            browser.result()
+        exporting, *browser = started
+        for future in browser:
+            future.result()
 
         def rendered(document: Document, files: list[Path]) -> None:
             cache.store(f"document-{document.job.name}", keys[document.job.name],
                         document_files(document, reports, executed_dir))
 
         _render_all(todo, outcomes, data, build / "figuren", reports, today, settings,
-                    published, on_rendered=rendered)
+                    published, on_rendered=rendered, on_written=on_written)
         clock = time.perf_counter()
         exports = exporting.result()
         published.seconds["wachten op exports"] = time.perf_counter() - clock
@@ -206,7 +217,7 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
 
 
 def _exports(data: ReportData, reports: Path, cache: Cache, reuse: bool,
-             published: Published) -> list[Path]:
+             published: Published, on_written: Written | None = None) -> list[Path]:
     """The data exports, kept from an earlier build when the data and software are the same;
     named as the reports folder is named, as everything else in the set."""
     clock = time.perf_counter()
@@ -216,6 +227,8 @@ def _exports(data: ReportData, reports: Path, cache: Cache, reuse: bool,
         return [reports / "data" / path.name for path in kept]
     cache.forget("exports")
     exports = write_exports(data, reports / "data")
+    if on_written:
+        on_written(exports)
     cache.store("exports", key, exports)
     published.seconds["exports"] = time.perf_counter() - clock
     return exports
@@ -240,10 +253,12 @@ def document_files(document: Document, reports: Path, executed_dir: Path) -> lis
 def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data: ReportData,
                 resources: Path, reports: Path, today: dt.date, settings: DocumentSettings,
                 published: Published,
-                on_rendered: Callable[[Document, list[Path]], None] | None = None) -> None:
+                on_rendered: Callable[[Document, list[Path]], None] | None = None,
+                on_written: Written | None = None) -> None:
     """The executed notebooks converted, their figures drawn in one session and each document
     rendered into `reports`. A document that fails is an error in `published`, not an
-    exception."""
+    exception. `on_written` hears of a document's files once all are written, in the worker
+    that wrote them; `on_rendered` after all documents."""
     resources.mkdir(parents=True, exist_ok=True)
     done = [(d, o.executed) for d, o in zip(documents, outcomes, strict=True) if o.executed]
     clock = time.perf_counter()
@@ -259,6 +274,8 @@ def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data
                             document.meta(data, today, settings), data.demo, files)
         except RenderError as exc:  # one document failing must not stop the others
             return files, f"{document.job.describe()}: opmaak mislukt: {exc}"
+        if on_written:
+            on_written(files)
         return files, None
 
     # Pandoc and Typst are processes of their own: as many at a time as there are cores.

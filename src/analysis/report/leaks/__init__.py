@@ -19,14 +19,19 @@ The package, one job a module: `data` (one data export, row by row), `relations`
 that the exports of a folder, read together, give away), `tables`, `text` and `figures` (the
 rules for a table, a sentence and a Plotly figure), `xlsx`, `pdf`, `docx` and `html` (each
 format read into those), `values` (codes and numbers as the files write them) and `finding`
-(what the check reports). This module reads a folder and brings them together.
+(what the check reports). This module reads a folder and brings them together, also while a
+build still writes it (`Scanner`).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from analysis.config import DisclosureSettings, RegionConfig
 from analysis.model.config import VerdeelmodelConfig
@@ -35,7 +40,7 @@ from analysis.report.leaks.docx import docx_findings
 from analysis.report.leaks.finding import Finding, LeakCheckError
 from analysis.report.leaks.html import html_findings
 from analysis.report.leaks.pdf import pdf_findings, pdftotext
-from analysis.report.leaks.relations import reader_relations, relation_findings
+from analysis.report.leaks.relations import Related, reader_relations, relation_findings
 from analysis.report.leaks.tables import Table, table_findings
 from analysis.report.leaks.text import text_findings
 from analysis.report.leaks.xlsx import read_workbook, workbook_findings
@@ -48,6 +53,9 @@ class Checked:
 
 
 SUFFIXES = (".parquet", ".csv", ".xlsx", ".pdf", ".docx", ".html")
+Scan = tuple[list[Finding], list[DataFile]]  # a file's findings and its data tables
+Signature = tuple[int, ...]
+Job = tuple[Path, str, Future[Scan]]
 
 
 def _other_table(data: DataFile, rule: DisclosureSettings) -> list[Finding]:
@@ -58,8 +66,7 @@ def _other_table(data: DataFile, rule: DisclosureSettings) -> list[Finding]:
     return [Finding(data.name, place, message) for place, message in table_findings(table, rule)]
 
 
-def _scan(path: Path, name: str, rule: DisclosureSettings
-          ) -> tuple[list[Finding], list[DataFile]]:
+def _scan(path: Path, name: str, rule: DisclosureSettings) -> Scan:
     """Findings of one file and its data tables (for the relation check)."""
     try:
         if path.suffix in (".parquet", ".csv"):
@@ -83,26 +90,139 @@ def checked_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
 
 
-def check_reports(folder: Path, region: RegionConfig, model: VerdeelmodelConfig) -> Checked:
-    """Every finding in the published files below `folder`. Data exports in one folder and of
-    one format are read together: a reader combines the indicators with the model."""
+def _signature(path: Path) -> Signature:
+    """The file as stat sees it: written to or replaced, it differs (ctime also when a copy
+    keeps the mtime)."""
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+class Scanner:
+    """Reads the files of a reports folder as a build writes them (`add`), beside the rest of
+    the build, so that `check_reports` finds them read. A scan counts only for the file as it
+    was when announced: the check reads anything else itself. One daemon thread, so that a
+    scan never keeps the process alive, started with the first file announced, which the
+    build writes after forking its notebook workers (a fork copies the locks a running thread
+    holds). `close` (or leaving the `with`) drops the scans not begun."""
+
+    def __init__(self, folder: Path, rule: DisclosureSettings) -> None:
+        self.folder, self.rule = folder, rule
+        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._scans: dict[str, tuple[Signature, Future[Scan]]] = {}
+        self._lock = threading.Lock()  # add runs in the build's threads
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def add(self, paths: Iterable[Path]) -> None:
+        """Scan `paths`, complete files below the folder, in the background."""
+        for path in paths:
+            if path.suffix not in SUFFIXES:
+                continue
+            try:
+                name, signature = path.relative_to(self.folder).as_posix(), _signature(path)
+            except (ValueError, OSError):  # elsewhere or gone: the check sees for itself
+                continue
+            future: Future[Scan] = Future()
+            with self._lock:
+                if self._closed:
+                    return
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._work, name="openbaarheid",
+                                                    daemon=True)
+                    self._thread.start()
+                self._scans[name] = (signature, future)
+            self._jobs.put((path, name, future))
+
+    def scanned(self, path: Path, name: str, rule: DisclosureSettings) -> Future[Scan] | None:
+        """The scan of `path` as `check_reports` would make it (file name, rule and the file
+        as announced), else None."""
+        with self._lock:
+            signature, future = self._scans.get(name, ((), None))
+        if future is None or future.cancelled() or rule != self.rule:
+            return None
+        try:
+            return future if _signature(path) == signature else None
+        except OSError:
+            return None
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            path, name, future = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(_scan(path, name, self.rule))
+                except BaseException as exc:  # given to whoever asks for the scan
+                    future.set_exception(exc)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            futures = [future for _, future in self._scans.values()]
+            self._scans.clear()
+        for future in futures:
+            future.cancel()
+        self._jobs.put(None)  # ends the thread, once it is done with its scan
+
+    def __enter__(self) -> Scanner:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
+def _data_findings(tables: Sequence[DataFile], rule: DisclosureSettings) -> list[Finding]:
+    """`data_findings` of every table. An indicator export that reads as one found clean (the
+    same table in another format) is clean: its findings follow from what it reads as."""
+    findings: list[Finding] = []
+    clean: list[DataFile] = []
+    for table in tables:
+        if table.kind == "indicatoren" and any(map(table.reads_as, clean)):
+            continue
+        found = data_findings(table, rule)
+        findings += found
+        clean += [] if found else [table]
+    return findings
+
+
+def _relation_findings(groups: Iterable[Sequence[DataFile]], related: Related,
+                       region: RegionConfig) -> list[Finding]:
+    """`relation_findings` of every group; a group whose every table reads as its counterpart
+    in a group found clean is clean (the cells it gives are the same)."""
+    findings: list[Finding] = []
+    clean: list[Sequence[DataFile]] = []
+    for files in groups:
+        if any(len(files) == len(other) and all(map(DataFile.reads_as, files, other))
+               for other in clean):
+            continue
+        found = relation_findings(files, related, region)
+        findings += found
+        clean += [] if found else [files]
+    return findings
+
+
+def check_reports(folder: Path, region: RegionConfig, model: VerdeelmodelConfig,
+                  scanner: Scanner | None = None) -> Checked:
+    """Every finding in the published files below `folder`, with the files that `scanner` has
+    read already. Data exports in one folder and of one format are read together: a reader
+    combines the indicators with the model."""
     rule = region.openbaarheid
     paths = checked_files(folder)
     names = [p.relative_to(folder).as_posix() for p in paths]
     with ThreadPoolExecutor(max_workers=4) as pool:  # pdftotext runs beside the parsing
-        scanned = list(pool.map(lambda pair: _scan(*pair, rule), zip(paths, names,
-                                                                     strict=True)))
+        scans = [(scanner.scanned(path, name, rule) if scanner is not None else None)
+                 or pool.submit(_scan, path, name, rule)
+                 for path, name in zip(paths, names, strict=True)]
+        scanned = [scan.result() for scan in scans]
     findings = [f for found, _ in scanned for f in found]
     groups: dict[tuple[Path, str], list[DataFile]] = {}
     for path, (_, data) in zip(paths, scanned, strict=True):
         for table in data:
-            findings += data_findings(table, rule)
             groups.setdefault((path.parent, path.suffix), []).append(table)
-    related = reader_relations(region, model)
-    for files in groups.values():
-        findings += relation_findings(files, related, region)
+    findings += _data_findings([table for _, data in scanned for table in data], rule)
+    findings += _relation_findings(groups.values(), reader_relations(region, model), region)
     return Checked(findings=findings, files=len(paths))
 
 
-__all__ = ["Checked", "Finding", "LeakCheckError", "check_reports", "read_workbook",
-           "text_findings"]
+__all__ = ["Checked", "Finding", "LeakCheckError", "Scanner", "check_reports",
+           "read_workbook", "text_findings"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +17,21 @@ from analysis.config import DisclosureSettings
 from analysis.disclosure import SHOWN, small
 from analysis.formulas import unescape_frame
 from analysis.indicators.catalogue import Protection, catalogue
-from analysis.protection import HIDDEN_COLUMNS, KEY, MODEL_COUNTS, STATUS_COLUMN, measure_cells
+from analysis.indicators.table import ALLE
+from analysis.model.config import MODEL_SPOOR
+from analysis.protection import (
+    HIDDEN_COLUMNS,
+    KEY,
+    MODEL_COUNTS,
+    MODEL_DERIVED,
+    STATUS_COLUMN,
+    measure_cells,
+)
 from analysis.report.leaks.finding import Finding
 from analysis.report.leaks.values import as_codes, as_numbers, as_text
 
 VALUE_COLUMNS = ("waarde", "teller", "noemer")  # emptied where a row is hidden
+MODEL_CELLS = (*MODEL_COUNTS, *MODEL_DERIVED, "grensruimte")
 Where = Callable[[int, str], str]  # (row position, column) → place in the file
 
 
@@ -41,6 +52,19 @@ class DataFile:
         if {"jaar", "gemeente"} <= columns and columns & set(MODEL_COUNTS):
             return "verdeelmodel"
         return None
+
+    @cached_property
+    def normal(self) -> pd.DataFrame:
+        """The export as numbers and codes, whichever format wrote it: `indicator_frame`, all
+        that an indicator export's findings follow from, or the model's cells (`model_cells`),
+        all that its part in the relations follows from."""
+        return (indicator_frame(self.frame) if self.kind == "indicatoren"
+                else model_cells(self.frame))
+
+    def reads_as(self, other: DataFile) -> bool:
+        """Whether both are the same export in `normal` (value, type and order): then what
+        follows from it is the same, but for names and places."""
+        return self.kind == other.kind and self.normal.equals(other.normal)
 
 
 def read_data(name: str, path: Path) -> DataFile:
@@ -76,6 +100,30 @@ def indicator_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def model_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The cells of the model's results, keyed as `protection` keys them; NaN where hidden."""
+    parts = []
+    listed = (as_codes(frame[HIDDEN_COLUMNS]) if HIDDEN_COLUMNS in frame
+              else pd.Series("", index=frame.index))
+    # A prognosis names its period apart from the monitor years, as protection keys it.
+    periode = as_codes(frame["periode"] if "periode" in frame else frame["jaar"])
+    if "scenario" in frame:  # a scenario comparison: each scenario's figures are its own cells
+        periode = periode + " · " + as_codes(frame["scenario"])
+    periode = periode.to_numpy()
+    for column in MODEL_CELLS:
+        if column not in frame:
+            continue
+        value = as_numbers(frame[column]).reset_index(drop=True)
+        named = listed.map(lambda text, c=column: c in (s.strip() for s in text.split(",")))
+        parts.append(pd.DataFrame({
+            "reeks": column, "gebiedsniveau": "gemeente",
+            "gebied": as_codes(frame["gemeente"]).to_numpy(),
+            "periode": periode, "doelgroep": MODEL_SPOOR,
+            "categorie": ALLE, "value": value.where(~named.to_numpy()).to_numpy(),
+            "row": np.arange(len(frame)), "column": column}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
 def count_rows(frame: pd.DataFrame, protections: dict[str, Protection]) -> pd.DataFrame:
     """The rows that are cells of a count series (counts and differences), keyed as
     `protection` keys them: the series `reeks`, and categorie = gebied where the catalogue
@@ -92,13 +140,12 @@ def describe(row: pd.Series | dict) -> str:
             f"doelgroep {row['doelgroep']}, categorie {row['categorie']})")
 
 
-def indicator_findings(frame: pd.DataFrame, rule: DisclosureSettings
+def indicator_findings(rows: pd.DataFrame, rule: DisclosureSettings
                        ) -> list[tuple[int, str, str]]:
-    """(row, column, message) for every row of an indicator export that shows a small count, a
-    value beside a hidden status, a rate or maat with a too small noemer, or a rate, maat or
-    index whose count is hidden."""
+    """(row, column, message) for every row of an indicator export (`indicator_frame`) that
+    shows a small count, a value beside a hidden status, a rate or maat with a too small
+    noemer, or a rate, maat or index whose count is hidden."""
     protections = protections_by_id()
-    rows = indicator_frame(frame)
     soort = rows["indicator"].map(lambda i: protections[i].soort if i in protections else "")
     counted = soort.isin(["aantal", "aandeel"])
     hits: list[tuple[int, str, str]] = []
@@ -184,6 +231,7 @@ def model_findings(frame: pd.DataFrame, rule: DisclosureSettings
 
 
 def data_findings(data: DataFile, rule: DisclosureSettings) -> list[Finding]:
-    check = indicator_findings if data.kind == "indicatoren" else model_findings
+    hits = (indicator_findings(data.normal, rule) if data.kind == "indicatoren"
+            else model_findings(data.frame, rule))
     return [Finding(data.name, data.where(row, column), message)
-            for row, column, message in check(data.frame, rule)]
+            for row, column, message in hits]

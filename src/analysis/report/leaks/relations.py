@@ -12,52 +12,12 @@ import pandas as pd
 from analysis.config import RegionConfig
 from analysis.disclosure import exposed
 from analysis.indicators.catalogue import catalogue
-from analysis.indicators.table import ALLE
-from analysis.model.config import MODEL_SPOOR, VerdeelmodelConfig
-from analysis.protection import (
-    HIDDEN_COLUMNS,
-    KEY,
-    MODEL_COUNTS,
-    MODEL_DERIVED,
-    noemer_cells,
-    relations,
-)
-from analysis.report.leaks.data import (
-    DataFile,
-    count_rows,
-    describe,
-    indicator_frame,
-    protections_by_id,
-)
+from analysis.model.config import VerdeelmodelConfig
+from analysis.protection import KEY, noemer_cells, relations
+from analysis.report.leaks.data import DataFile, count_rows, describe, protections_by_id
 from analysis.report.leaks.finding import Finding
-from analysis.report.leaks.values import as_codes, as_numbers
 
-MODEL_CELLS = (*MODEL_COUNTS, *MODEL_DERIVED, "grensruimte")
 SHOWN_IN_MESSAGE = 3  # cells named per relation; the rest are counted
-
-
-def _model_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """The cells of the model's results, keyed as `protection` keys them."""
-    parts = []
-    listed = (as_codes(frame[HIDDEN_COLUMNS]) if HIDDEN_COLUMNS in frame
-              else pd.Series("", index=frame.index))
-    # A prognosis names its period apart from the monitor years, as protection keys it.
-    periode = as_codes(frame["periode"] if "periode" in frame else frame["jaar"])
-    if "scenario" in frame:  # a scenario comparison: each scenario's figures are its own cells
-        periode = periode + " · " + as_codes(frame["scenario"])
-    periode = periode.to_numpy()
-    for column in MODEL_CELLS:
-        if column not in frame:
-            continue
-        value = as_numbers(frame[column]).reset_index(drop=True)
-        named = listed.map(lambda text, c=column: c in (s.strip() for s in text.split(",")))
-        parts.append(pd.DataFrame({
-            "reeks": column, "gebiedsniveau": "gemeente",
-            "gebied": as_codes(frame["gemeente"]).to_numpy(),
-            "periode": periode, "doelgroep": MODEL_SPOOR,
-            "categorie": ALLE, "value": value.where(~named.to_numpy()).to_numpy(),
-            "row": np.arange(len(frame)), "column": column}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def _noemer_cells(rows: pd.DataFrame, counts: pd.DataFrame, region: RegionConfig
@@ -99,13 +59,13 @@ def _cells(files: Sequence[DataFile], region: RegionConfig) -> pd.DataFrame:
     parts = []
     for number, data in enumerate(files):
         if data.kind == "indicatoren":
-            rows = indicator_frame(data.frame)
+            rows = data.normal
             counts = count_rows(rows, protections)
             found = [counts[["reeks", *KEY]].assign(
                 value=counts["waarde"].where(~counts["hidden"]), row=counts.index,
                 column="waarde", derived=False), _noemer_cells(rows, counts, region)]
         else:
-            found = [_model_cells(data.frame).assign(derived=False)]
+            found = [data.normal.assign(derived=False)]
         parts += [part.assign(file=number) for part in found if len(part)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
