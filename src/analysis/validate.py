@@ -236,7 +236,8 @@ def _typed_frame(table: RawTable, contract: Contract, positions: dict[str, int],
                                 column=header, value=parsing.visible(str(cells[index])),
                                 sheet=table.row_sheets[index],
                                 expected=_expected_text(column, config)))
-        typed[column.name] = values
+        # No value read at all has no type of its own: empty as an absent column.
+        typed[column.name] = empty[column.kind in _NUMBERS] if values.isna().all() else values
     return pd.DataFrame(typed), issues
 
 
