@@ -210,12 +210,17 @@ def _typed_frame(table: RawTable, contract: Contract, positions: dict[str, int],
     issues: list[Issue] = []
     typed = {}
     rows = len(table.cells)
-    # Empty as the parsed values would be: numbers compare with numbers in the row rules.
-    empty = {True: pd.Series(np.nan, index=range(rows)),
-             False: pd.Series([None] * rows, dtype=object)}
+
+    def empty(column: Column) -> pd.Series:
+        """No values, as the parsed ones would be: numbers compare with numbers in the row
+        rules."""
+        if column.kind in _NUMBERS:
+            return pd.Series(np.nan, index=range(rows))
+        return pd.Series([None] * rows, dtype=object)
+
     for column in contract.columns:
         if column.name not in positions:
-            typed[column.name] = empty[column.kind in _NUMBERS]
+            typed[column.name] = empty(column)
             continue
         cells = table.cells[positions[column.name]]
         header = table.headers[positions[column.name]]
@@ -224,7 +229,7 @@ def _typed_frame(table: RawTable, contract: Contract, positions: dict[str, int],
             decimal = parsing.decimal_mark(cells.unique(), table.decimal)
             if isinstance(decimal, parsing.MixedMarks):
                 issues.append(_mixed_marks_issue(table, cells, header, decimal))
-                typed[column.name] = empty[True]
+                typed[column.name] = empty(column)
                 continue
         values, failing = parsing.apply_parser(cells, _parser_for(column), decimal)
         for index in failing.index[failing]:
@@ -237,7 +242,7 @@ def _typed_frame(table: RawTable, contract: Contract, positions: dict[str, int],
                                 sheet=table.row_sheets[index],
                                 expected=_expected_text(column, config)))
         # No value read at all has no type of its own: empty as an absent column.
-        typed[column.name] = empty[column.kind in _NUMBERS] if values.isna().all() else values
+        typed[column.name] = empty(column) if values.isna().all() else values
     return pd.DataFrame(typed), issues
 
 

@@ -179,13 +179,13 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     # Chromium: both run beside the notebooks rather than after them, started once the
     # notebook workers are forked (`execute_all`).
     with ThreadPoolExecutor(max_workers=2) as background:
-        started: list[Future] = []
+        started: dict[str, Future] = {}
 
         def beside() -> None:
-            started.append(background.submit(_exports, data, reports, cache, reuse, published,
-                                             on_written))
+            started["exports"] = background.submit(_exports, data, reports, cache, reuse,
+                                                   published, on_written)
             if todo:
-                started.append(background.submit(static.start))
+                started["browser"] = background.submit(static.start)
 
         clock = time.perf_counter()
         outcomes = execute_all([d.job for d in todo], executed_dir, cwd=root, warm=warm,
@@ -193,9 +193,8 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
                                on_started=beside)
         published.errors += [o.error for o in outcomes if o.error]
         published.seconds["notebooks"] = time.perf_counter() - clock
-        exporting, *browser = started
-        for future in browser:
-            future.result()
+        if "browser" in started:
+            started["browser"].result()
 
         def rendered(document: Document, files: list[Path]) -> None:
             cache.store(f"document-{document.job.name}", keys[document.job.name],
@@ -204,7 +203,7 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
         _render_all(todo, outcomes, data, build / "figuren", reports, today, settings,
                     published, on_rendered=rendered, on_written=on_written)
         clock = time.perf_counter()
-        exports = exporting.result()
+        exports = started["exports"].result()
         published.seconds["wachten op exports"] = time.perf_counter() - clock
     published.outputs += exports
     clock = time.perf_counter()
