@@ -39,7 +39,7 @@ LAYERS: list[list[list[str]]] = [
     [["model"], ["indicators.catalogue", "indicators.table", "indicators.counts",
                  "indicators.docs"]],
     [["config"], ["contracts"], ["tables"], ["storage", "workspace", "cache"], ["layout"],
-     ["issues"], ["report"], ["disclosure"], ["formulas"]],
+     ["issues"], ["report"], ["disclosure"], ["formulas"], ["report.xlsx"]],
     [["codes"], ["analysis"], ["periods"]],
 ]
 

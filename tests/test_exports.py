@@ -433,7 +433,7 @@ def test_every_unit_is_explained():
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
-    from openpyxl import Workbook
+    from analysis.report.xlsx import Workbook
 
     def broken(self, path):
         Path(path).write_bytes(b"half")

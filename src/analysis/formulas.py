@@ -3,7 +3,7 @@
 Excel and LibreOffice take a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage
 return) for a formula, in a workbook and in a CSV file alike; a region or wijk name such as
 `=HYPERLINK(…)` would become a live link. Workbooks write every text cell as a string
-(`report.workbook.cell`), which a spreadsheet never evaluates. A CSV has no types, so its text
+(`report.xlsx`), which a spreadsheet never evaluates. A CSV has no types, so its text
 cells get OWASP's escape: a single quote before such a value, which the spreadsheet shows as
 text. Readers of our own CSV exports (the small-count check) take it off again with `unescape`.
 Numbers are no text: a negative number stays a number."""

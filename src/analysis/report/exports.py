@@ -188,7 +188,7 @@ def _write(frame: pd.DataFrame, hidden: pd.DataFrame, folder: Path, name: str,
     title = f"Woonzorgmonitor {data.region.naam}: {name} {data.period.replace('-', '–')}"
 
     def xlsx(path: Path) -> None:
-        book = new_workbook()
+        book = new_workbook(title)
         notes = book.create_sheet("toelichting")
         sheets = [("data", f"De {name}: één rij per gegeven, kopregel op rij 1."),
                   *((sheet, f"Codeboek: {sheet}.") for sheet in codebook)]

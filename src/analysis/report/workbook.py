@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
+from functools import cache
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Sheet
-from openpyxl.worksheet.hyperlink import Hyperlink
 
 from analysis.layout import DEMO_LABEL
 from analysis.report.show import ShownTable
+from analysis.report.xlsx import Sheet, Style, Workbook
 from analysis.storage import write_file
 from analysis.tables import SUPPRESSED, SUPPRESSED_NOTE, decimals_for
 
@@ -46,8 +41,8 @@ DECIMAL = "#,##0.0"
 YEAR = "0"
 TEXT = "@"
 MAX_WIDTH = 80  # characters; longer text wraps
-RIGHT = Alignment(horizontal="right")
 HEADER_LIMIT = 255  # Excel's limit for a page header, codes included
+BOLD = Style(bold=True)
 
 Format = str | Sequence[str | None] | None  # for the whole column, per row, or General
 Columns = Mapping[str, Sequence[object]]  # header → values, in order
@@ -65,26 +60,14 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def new_workbook() -> Workbook:
-    """A streaming workbook: every sheet is written row by row, so column settings come first."""
-    return Workbook(write_only=True)
+def new_workbook(title: str = "") -> Workbook:
+    """A workbook whose sheets are written row by row, so column settings come first."""
+    return Workbook(title)
 
 
-def cell(sheet: Sheet, value: object, number_format: str | None = None, *,
-         font: Font | None = None, alignment: Alignment | None = None) -> Cell:
-    """A cell to append; text is always text, never a formula or an error code ('=…', '#N/A')."""
-    if isinstance(value, float) and not math.isfinite(value):  # NaN: an empty cell
-        value = None
-    made = WriteOnlyCell(sheet, value)
-    if isinstance(value, str):
-        made.data_type = "s"
-    if number_format:
-        made.number_format = number_format
-    if font:
-        made.font = font
-    if alignment:
-        made.alignment = alignment
-    return made
+@cache
+def _decimals(fmt: str) -> int:
+    return len(fmt.split(".")[1].split('"')[0].rstrip("%")) if "." in fmt else 0
 
 
 def _width(value: object, fmt: str | None) -> int:
@@ -92,76 +75,76 @@ def _width(value: object, fmt: str | None) -> int:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return 0
     if _is_number(value) and fmt not in (None, TEXT):
-        decimals = len(fmt.split(".")[1].split('"')[0].rstrip("%")) if "." in fmt else 0
-        return len(f"{value:,.{decimals}f}") + ("%" in fmt)
+        return len(f"{value:,.{_decimals(fmt)}f}") + ("%" in fmt)
     return max(len(line) for line in str(value).splitlines() or [""])
 
 
 def page_header(sheet: Sheet, title: str, demo: bool) -> None:
     """Title (and the DEMO label) at the top of every printed page, page numbers at the foot;
-    the header row repeats on every page."""
+    printed across, one page wide."""
     left = DEMO_LABEL if demo else ""
     room = HEADER_LIMIT - len(left) - 8  # the section codes &L &C
     title = title.replace("&", "&&")
     if len(title) > room:
         title = title[:room - 1].rstrip("&") + "…"
-    sheet.oddHeader.left.text = left
-    sheet.oddHeader.center.text = title
-    sheet.oddFooter.right.text = "pagina &P van &N"
-    sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToHeight = 0  # as many pages down as needed, one page wide
+    sheet.page_header = (left, title)
+    sheet.page_footer = "pagina &P van &N"
+    sheet.landscape = sheet.fit_width = True
 
 
 def fill_table(sheet: Sheet, columns: Columns, formats: Mapping[str, Format], *, title: str,
                demo: bool) -> None:
-    """A table from row 1: bold header, frozen, with a filter; number formats per column or
-    per cell; widths fitted to the content, longer text wrapped; SUPPRESSED in a cell with a
-    number format right-aligned, where the number would stand."""
+    """A table from row 1: bold header, frozen, with a filter that repeats on every printed
+    page; number formats per column or per cell; widths fitted to the content, longer text
+    wrapped; SUPPRESSED in a cell with a number format right-aligned, where the number would
+    stand. Text is always text, never a formula or an error code ('=…', '#N/A')."""
     names = list(columns)
     rows = max((len(v) for v in columns.values()), default=0)
-    per_cell: dict[str, Sequence[str | None]] = {}
-    wrap: dict[str, Alignment | None] = {}
+    cells = []
     for col, name in enumerate(names, start=1):
         fmt = formats.get(name)
-        per_cell[name] = ([fmt] * rows if fmt is None or isinstance(fmt, str) else fmt)
+        per_cell = [fmt] * rows if fmt is None or isinstance(fmt, str) else fmt
+        values = columns[name]
         width = max([len(name) + 3,  # room for the filter button
-                     *map(_width, columns[name], per_cell[name])])
-        wrap[name] = Alignment(wrap_text=True, vertical="top") if width > MAX_WIDTH else None
-        sheet.column_dimensions[get_column_letter(col)].width = min(width, MAX_WIDTH) + 2
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(names), 1))}{rows + 1}"
-    sheet.print_title_rows = "1:1"
+                     *map(_width, values, per_cell)])
+        sheet.widths[col] = min(width, MAX_WIDTH) + 2
+        wrap = width > MAX_WIDTH
+        looks: dict[tuple[str | None, bool], int] = {}
+
+        def look(fmt: str | None, hidden: bool, wrap: bool = wrap,
+                 looks: dict[tuple[str | None, bool], int] = looks) -> int:
+            key = (fmt, hidden)
+            if key not in looks:
+                looks[key] = sheet.style(Style(number_format=fmt, wrap=wrap and not hidden,
+                                               horizontal="right" if hidden else None))
+            return looks[key]
+
+        cells.append([(value, look(f, value == SUPPRESSED and f not in (None, TEXT)))
+                      for value, f in zip(values, per_cell, strict=True)])
+    sheet.frozen_header = sheet.filtered = sheet.print_header = True
     page_header(sheet, title, demo)
-    bold = Font(bold=True)
-    sheet.append([cell(sheet, name, font=bold) for name in names])
-    for i in range(rows):
-        row = []
-        for name in names:
-            value, fmt = columns[name][i], per_cell[name][i]
-            hidden = value == SUPPRESSED and fmt not in (None, TEXT)
-            row.append(cell(sheet, value, fmt, alignment=RIGHT if hidden else wrap[name]))
-        sheet.append(row)
+    bold = sheet.style(BOLD)
+    sheet.append([(name, bold) for name in names])
+    sheet.append_rows(zip(*cells, strict=True))
 
 
 def fill_notes(sheet: Sheet, lines: Sequence[str | tuple[str, str]], *, title: str,
                demo: bool, links: Collection[str] = ()) -> None:
     """A sheet of explanation: a bold title, then lines of text or (term, text) pairs; a term
     in `links` is a sheet name and links to it."""
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = MAX_WIDTH + 20
+    sheet.widths.update({1: 24, 2: MAX_WIDTH + 20})
     page_header(sheet, title, demo)
-    sheet.append([cell(sheet, title, font=Font(bold=True, size=14))])
+    sheet.append([(title, sheet.style(Style(bold=True, size=14)))])
     sheet.append([])
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    bold, link = sheet.style(BOLD), sheet.style(Style(link=True))
+    wrap = sheet.style(Style(wrap=True))
+    warning = sheet.style(Style(bold=True, color="C00000", wrap=True))
     for line in lines:
         term, text = line if isinstance(line, tuple) else ("", line)
-        first = cell(sheet, term or None, font=bold)
         if term in links:
-            first.hyperlink = Hyperlink(ref="", location=f"'{term}'!A1", display=term)
-            first.style = "Hyperlink"
-        warning = Font(bold=True, color="C00000") if text == DEMO_LABEL else None
-        sheet.append([first, cell(sheet, text or None, font=warning, alignment=wrap)])
+            sheet.link(sheet.size[0] + 1, 1, term)
+        sheet.append([(term or None, link if term in links else bold),
+                      (text or None, warning if text == DEMO_LABEL else wrap)])
 
 
 def _table_columns(shown: ShownTable) -> tuple[dict[str, list], dict[str, Format], list[tuple]]:
@@ -201,7 +184,7 @@ def write_tabellenboek(tables: Sequence[ShownTable], target: Path, *, title: str
                        subtitle: str, demo: bool) -> Path:
     """Every table of a document on a sheet 'Tabel n' in document order (numbered as in the
     PDF), after a sheet 'Inhoud' and before the 'codeboek' that explains every column."""
-    book = new_workbook()
+    book = new_workbook(title)
     contents = book.create_sheet("Inhoud")
     names = [f"Tabel {n}" for n in range(1, len(tables) + 1)]
     sheets = [_table_columns(shown) for shown in tables]
