@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -175,36 +176,48 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     if progress:
         progress.start(len(todo))
     previous = open_set(reports)  # from here until close_set the set is unfinished
-    # The exports read only the processed data, and starting the browser is mostly waiting for
-    # Chromium: both run beside the notebooks rather than after them, started once the
+    # Beside the notebooks: the data exports (they read only the processed data), and each
+    # document's figures and typesetting as soon as its notebook is done. Started once the
     # notebook workers are forked (`execute_all`).
-    with ThreadPoolExecutor(max_workers=2) as background:
+    documents_by_name = {d.job.name: d for d in todo}
+    with ThreadPoolExecutor(max_workers=1) as background:
         started: dict[str, Future] = {}
+        renderers: list[Renderer] = []
 
         def beside() -> None:
             started["exports"] = background.submit(_exports, data, reports, cache, reuse,
                                                    published, on_written)
             if todo:
-                started["browser"] = background.submit(static.start)
+                renderers.append(Renderer(data, build / "figuren", reports, today, settings,
+                                          on_written=on_written))
+
+        def done(outcome: Outcome) -> None:
+            if progress:
+                progress.advance(outcome)
+            if outcome.executed:
+                renderers[0].add(documents_by_name[outcome.job.name], outcome.executed)
 
         clock = time.perf_counter()
-        outcomes = execute_all([d.job for d in todo], executed_dir, cwd=root, warm=warm,
-                               on_done=progress.advance if progress else None,
-                               on_started=beside)
-        published.errors += [o.error for o in outcomes if o.error]
-        published.seconds["notebooks"] = time.perf_counter() - clock
-        if "browser" in started:
-            started["browser"].result()
-
-        def rendered(document: Document, files: list[Path]) -> None:
-            cache.store(f"document-{document.job.name}", keys[document.job.name],
-                        document_files(document, reports, executed_dir))
-
-        _render_all(todo, outcomes, data, build / "figuren", reports, today, settings,
-                    published, on_rendered=rendered, on_written=on_written)
-        clock = time.perf_counter()
+        try:
+            outcomes = execute_all([d.job for d in todo], executed_dir, cwd=root, warm=warm,
+                                   on_done=done, on_started=beside)
+            published.errors += [o.error for o in outcomes if o.error]
+            published.seconds["notebooks"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            for renderer in renderers:
+                for document, files, error in renderer.finish():
+                    if error:
+                        published.errors.append(error)
+                    else:
+                        cache.store(f"document-{document.job.name}", keys[document.job.name],
+                                    document_files(document, reports, executed_dir))
+                    published.outputs += files
+                published.seconds.update(renderer.seconds)
+            published.seconds["na de notebooks"] = time.perf_counter() - clock
+        finally:
+            for renderer in renderers:
+                renderer.close()
         exports = started["exports"].result()
-        published.seconds["wachten op exports"] = time.perf_counter() - clock
     published.outputs += exports
     clock = time.perf_counter()
     contents = current_files(reports, set(published.outputs), data.version, previous)
@@ -249,44 +262,75 @@ def document_files(document: Document, reports: Path, executed_dir: Path) -> lis
             executed_dir / f"{document.job.name}.ipynb"]
 
 
-def _render_all(documents: Sequence[Document], outcomes: Sequence[Outcome], data: ReportData,
-                resources: Path, reports: Path, today: dt.date, settings: DocumentSettings,
-                published: Published,
-                on_rendered: Callable[[Document, list[Path]], None] | None = None,
-                on_written: Written | None = None) -> None:
-    """The executed notebooks converted, their figures drawn in one session and each document
-    rendered into `reports`. A document that fails is an error in `published`, not an
-    exception. `on_written` hears of a document's files once all are written, in the worker
-    that wrote them; `on_rendered` after all documents."""
-    resources.mkdir(parents=True, exist_ok=True)
-    done = [(d, o.executed) for d, o in zip(documents, outcomes, strict=True) if o.executed]
-    clock = time.perf_counter()
-    static = {d.job.name: to_markdown(executed, "static", resources) for d, executed in done}
-    _render_figures(list(static.values()))
-    published.seconds["figuren"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+Rendered = tuple[Document, list[Path], str | None]  # its files, or why it failed
 
-    def render(document: Document, executed: Path) -> tuple[list[Path], str | None]:
+
+class Renderer:
+    """Documents made from their executed notebooks while other notebooks still run. On a
+    thread of its own, one document after the other: the notebook converted and its figures
+    drawn in the one browser (started first, beside the notebooks; a figure that is in the
+    cache already is not drawn again). Then its formats typeset by Pandoc and Typst, as many
+    documents at a time as there are cores. A document that fails to typeset is an error in
+    the results; a figure that cannot be drawn stops the build, as the browser is broken.
+    `on_written` hears of a document's files once all are written, in the thread that wrote
+    them."""
+
+    def __init__(self, data: ReportData, resources: Path, reports: Path, today: dt.date,
+                 settings: DocumentSettings, *, on_written: Written | None = None) -> None:
+        resources.mkdir(parents=True, exist_ok=True)
+        self._context = (data, resources, reports, today, settings, on_written)
+        self._drawing = ThreadPoolExecutor(max_workers=1)
+        self._typesetting = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+        self._started = self._drawing.submit(static.start)
+        self._documents: list[tuple[Document, Future]] = []
+        self.seconds = {"figuren": 0.0, "opmaak": 0.0}  # time spent, summed over documents
+        self._lock = threading.Lock()  # for `seconds`
+
+    def _spent(self, step: str, since: float) -> None:
+        with self._lock:
+            self.seconds[step] += time.perf_counter() - since
+
+    def add(self, document: Document, executed: Path) -> None:
+        self._documents.append((document, self._drawing.submit(self._draw, document,
+                                                                executed)))
+
+    def finish(self) -> list[Rendered]:
+        """Every document added, in the order added, once all are done."""
+        try:
+            self._started.result()
+            return [(document, *drawn.result().result())
+                    for document, drawn in self._documents]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop: what has not started yet will not (what runs is finished)."""
+        self._drawing.shutdown(cancel_futures=True)
+        self._typesetting.shutdown(cancel_futures=True)
+
+    def _draw(self, document: Document, executed: Path) -> Future:
+        self._started.result()  # a browser that would not start is not tried again
+        clock = time.perf_counter()
+        converted = to_markdown(executed, "static", self._context[1])
+        _render_figures([converted])
+        self._spent("figuren", clock)
+        return self._typesetting.submit(self._typeset, document, executed, converted)
+
+    def _typeset(self, document: Document, executed: Path, converted: Converted
+                 ) -> tuple[list[Path], str | None]:
+        data, resources, reports, today, settings, on_written = self._context
+        clock = time.perf_counter()
         files: list[Path] = []
         try:
-            render_document(document, executed, static[document.job.name], resources, reports,
+            render_document(document, executed, converted, resources, reports,
                             document.meta(data, today, settings), data.demo, files)
         except RenderError as exc:  # one document failing must not stop the others
             return files, f"{document.job.describe()}: opmaak mislukt: {exc}"
+        finally:
+            self._spent("opmaak", clock)
         if on_written:
             on_written(files)
         return files, None
-
-    # Pandoc and Typst are processes of their own: as many at a time as there are cores.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(pool.map(lambda pair: render(*pair), done))
-    for (document, _), (files, error) in zip(done, results, strict=True):
-        if error:
-            published.errors.append(error)
-        elif on_rendered:
-            on_rendered(document, files)
-        published.outputs += files
-    published.seconds["opmaak"] = time.perf_counter() - clock
 
 
 def render_document(document: Document, executed: Path, static: Converted, resources: Path,
@@ -326,8 +370,13 @@ def publish_document(root: Path, processed: Path, build: Path, kind_id: str,
     outcomes = execute_all([job], build / "notebooks", cwd=root, workers=1)
     published = Published(errors=[o.error for o in outcomes if o.error])
     published.seconds["notebooks"] = time.perf_counter() - clock
-    _render_all([document], outcomes, data, build / "figuren", reports,
-                today or dt.date.today(), settings, published)
+    if outcomes[0].executed:
+        renderer = Renderer(data, build / "figuren", reports, today or dt.date.today(),
+                            settings)
+        renderer.add(document, outcomes[0].executed)
+        for _, files, error in renderer.finish():
+            published.errors += [error] if error else []
+            published.outputs += files
     return published
 
 
