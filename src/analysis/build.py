@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -136,12 +136,14 @@ def inputs_key(raw_dir: Path, region: RegionConfig, model: VerdeelmodelConfig,
 def build(raw_dir: Path, processed_dir: Path, region: RegionConfig, model: VerdeelmodelConfig,
           progress: Progress | None = None, *, edition: str | None = None,
           editions_dir: Path | None = None, overwrite_edition: bool = False,
-          reuse: bool = False) -> tuple[IngestResult, Analysis | None]:
+          reuse: bool = False, before_work: Callable[[], object] | None = None
+          ) -> tuple[IngestResult, Analysis | None]:
     """Ingest, analyse, compare with the previous edition in `editions_dir` (default: beside
     the processed folder) and write; with `edition`, keep what was published there under that
     label. Relative boundary paths in the region settings count from the working folder (the
     project folder). With `reuse`, a processed folder made from exactly these inputs is kept
-    as it is (no analysis is returned then)."""
+    as it is (no analysis is returned then). `before_work` runs once it is clear that there
+    is work, before any of it (the build starts its notebook workers there)."""
     started = dt.datetime.now().astimezone()
     editions_dir = editions_dir or default_folder(processed_dir)
     check_settings(region)
@@ -154,6 +156,8 @@ def build(raw_dir: Path, processed_dir: Path, region: RegionConfig, model: Verde
             progress("bronnen, instellingen en software ongewijzigd: de verwerkte gegevens van "
                      "de vorige build blijven staan")
         return IngestResult(manifest=manifest, warnings=()), None
+    if before_work:
+        before_work()
     cache.forget(DATA_STEP)
     ingested = ingest(raw_dir, processed_dir, region, progress,
                       check=lambda results: prognosis_issues(results, region, model))

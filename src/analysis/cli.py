@@ -387,42 +387,56 @@ def _build(raw: Path, processed: Path, region: RegionConfig, model: Verdeelmodel
            werkmap: Path, editions: dict[str, object]) -> None:
     """The data step, then (unless `reports` is None) the documents and the small-count
     check."""
+    if reports is None:
+        _data_step(raw, processed, region, model, limit, editions)
+        return
+    from analysis.report.leaks import Scanner
+    from analysis.report.pipeline import Selection, publish, workers_for
+
+    try:
+        workers = workers_for(Path.cwd(), werkmap)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    # When the data step has work, the notebook kernels warm up beside it.
+    with workers:
+        _data_step(raw, processed, region, model, limit, editions, workers.start)
+        clock, bar = _Clock(), _ProgressBar()
+        # The check reads each file as soon as it is written, beside the rest of the build.
+        with Scanner(reports, region.openbaarheid) as scanner:
+            try:
+                published = publish(Path.cwd(), processed, werkmap, Selection(only),
+                                    reports=reports, progress=bar, on_written=scanner.add,
+                                    workers=workers)
+            except ConfigError as exc:
+                raise click.ClickException(str(exc)) from exc
+            finally:
+                bar.finish()
+            for error in published.errors:
+                click.echo(f"FOUT {error}", err=True)
+            kept = (f", waarvan {published.reused} document(en) ongewijzigd van de vorige "
+                    "build" if published.reused else "")
+            clock(f"{len(published.outputs)} bestanden klaar{kept} ({len(published.errors)} "
+                  "fout(en)); begin bij index.html")
+            # Whatever was written is checked as a reader gets it, also when a document failed.
+            clean = _disclosure_check(reports, region, model, Cache(werkmap / CACHE_FOLDER),
+                                      scanner)
+    if published.errors or not clean:
+        sys.exit(1)
+
+
+def _data_step(raw: Path, processed: Path, region: RegionConfig, model: VerdeelmodelConfig,
+               limit: int, editions: dict[str, object],
+               before_work: Callable[[], object] | None = None) -> None:
     from analysis.build import build as run
     from analysis.editions import EditionError
     from analysis.geo.errors import GeoError
 
     try:
-        _run_pipeline(processed, limit, lambda clock: run(raw, processed, region, model,
-                                                          progress=clock, reuse=True,
-                                                          **editions)[0])
+        _run_pipeline(processed, limit, lambda clock: run(
+            raw, processed, region, model, progress=clock, reuse=True, before_work=before_work,
+            **editions)[0])
     except (GeoError, EditionError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
-    if reports is None:
-        return
-    from analysis.report.leaks import Scanner
-    from analysis.report.pipeline import Selection, publish
-
-    clock, bar = _Clock(), _ProgressBar()
-    # The check reads each file as soon as it is written, beside the rest of the build.
-    with Scanner(reports, region.openbaarheid) as scanner:
-        try:
-            published = publish(Path.cwd(), processed, werkmap, Selection(only), reports=reports,
-                                progress=bar, on_written=scanner.add)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from exc
-        finally:
-            bar.finish()
-        for error in published.errors:
-            click.echo(f"FOUT {error}", err=True)
-        kept = (f", waarvan {published.reused} document(en) ongewijzigd van de vorige build"
-                if published.reused else "")
-        clock(f"{len(published.outputs)} bestanden klaar{kept} ({len(published.errors)} "
-              "fout(en)); begin bij index.html")
-        # Whatever was written is checked as a reader gets it, also when a document failed.
-        clean = _disclosure_check(reports, region, model, Cache(werkmap / CACHE_FOLDER),
-                                  scanner)
-    if published.errors or not clean:
-        sys.exit(1)
 
 
 @main.command()

@@ -85,7 +85,8 @@ class _Cells:
         """The cells (numbered from 0) and, per added part, the cell number of each row."""
         rows = pd.concat(self.parts, ignore_index=True)
         number = rows.groupby(["reeks", *KEY], sort=False).ngroup().to_numpy()
-        spread = rows.groupby(number)["value"].agg(lambda v: v.max() - v.min())
+        values = rows.groupby(number)["value"]
+        spread = values.max() - values.min()
         if (spread > 1e-9).any():
             row = rows[number == spread[spread > 1e-9].index[0]].iloc[0]
             raise ValueError(f"bescherming: reeks '{row['reeks']}' heeft twee waarden voor "

@@ -45,6 +45,13 @@ def with_doelgroep_totals(parts: pd.DataFrame, noemer_per_doelgroep: bool = Fals
     return pd.concat([parts.astype({"doelgroep": str}), *extra], ignore_index=True)
 
 
+def _sums(parts: pd.DataFrame, keys: list[str], sort: bool = True) -> pd.DataFrame:
+    """Teller and noemer summed per `keys`; a noemer with no value at all stays empty."""
+    groups = parts.groupby(keys, sort=sort)
+    return pd.DataFrame({"teller": groups["teller"].sum(),
+                         "noemer": groups["noemer"].sum(min_count=1)}).reset_index()
+
+
 def roll_up(parts: pd.DataFrame, indicator: str, region: RegionConfig) -> pd.DataFrame:
     """Gemeente × jaar parts (KEYS + teller [+ noemer]) → tidy rows for gemeente and region,
     per year and for the whole period."""
@@ -55,14 +62,12 @@ def roll_up(parts: pd.DataFrame, indicator: str, region: RegionConfig) -> pd.Dat
     parts = parts.astype({"gemeente": str, "doelgroep": str, "categorie": str,
                           "teller": "float64", "noemer": "float64"})
     parts["jaar"] = parts["jaar"].astype(int)
-    sums = {"teller": ("teller", "sum"), "noemer": ("noemer", lambda s: s.sum(min_count=1))}
-    per_region = (parts.groupby(["jaar", "doelgroep", "categorie"], as_index=False)
-                  .agg(**sums).assign(gemeente=region.naam, gebiedsniveau="regio"))
+    per_region = _sums(parts, ["jaar", "doelgroep", "categorie"]).assign(
+        gemeente=region.naam, gebiedsniveau="regio")
     levels = pd.concat([parts.assign(gebiedsniveau="gemeente"), per_region], ignore_index=True)
     yearly = levels.assign(periode=levels["jaar"].astype(str))
-    whole = (levels.groupby(["gebiedsniveau", "gemeente", "doelgroep", "categorie"],
-                            as_index=False, sort=False)
-             .agg(**sums).assign(periode=period_label(region.jaren)))
+    whole = _sums(levels, ["gebiedsniveau", "gemeente", "doelgroep", "categorie"],
+                  sort=False).assign(periode=period_label(region.jaren))
     rows = pd.concat([yearly.drop(columns="jaar"), whole], ignore_index=True)
     return finish(rows.rename(columns={"gemeente": "gebied"}), indicator, factor)
 
@@ -73,9 +78,8 @@ def roll_up_within(parts: pd.DataFrame, indicator: str, region: RegionConfig) ->
     parts = parts.assign(**({} if "noemer" in parts else {"noemer": np.nan})).astype(
         {"gemeente": str, "periode": str, "doelgroep": str, "categorie": str,
          "teller": "float64", "noemer": "float64"})
-    per_region = (parts.groupby(["periode", "doelgroep", "categorie"], as_index=False, sort=False)
-                  .agg(teller=("teller", "sum"), noemer=("noemer", lambda s: s.sum(min_count=1)))
-                  .assign(gemeente=region.naam, gebiedsniveau="regio"))
+    per_region = _sums(parts, ["periode", "doelgroep", "categorie"], sort=False).assign(
+        gemeente=region.naam, gebiedsniveau="regio")
     rows = pd.concat([parts.assign(gebiedsniveau="gemeente"), per_region], ignore_index=True)
     return finish(rows.rename(columns={"gemeente": "gebied"}), indicator)
 

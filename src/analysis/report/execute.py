@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -442,13 +442,14 @@ _modules: list[str] = []  # what the worker's kernels import at start
 _cold = False  # a warm kernel failed to start: papermill starts one per document
 
 
-def _start_warm_worker(parent: int, modules: list[str]) -> None:
-    """Pool initializer of the warm route: the kernel starts with the worker's first job."""
+def _start_warm_worker(parent: int, modules: list[str], cwd: Path) -> None:
+    """Pool initializer of the warm route: the worker's kernel starts now, before any job."""
     global _modules
     _end_with_parent(parent)
     _modules = modules
     # Runs when the pool ends (a pool worker leaves through os._exit: no atexit)
     multiprocessing.util.Finalize(None, _stop_kernel, exitpriority=10)
+    _warm_kernel(cwd)
 
 
 def _stop_kernel() -> None:
@@ -479,16 +480,24 @@ def _ready_kernel(cwd: Path) -> WarmKernel:
     return kernel
 
 
-def _run_warm(job: Job, out_dir: Path, cwd: Path) -> Outcome:
+def _warm_kernel(cwd: Path) -> WarmKernel | None:
+    """The worker's kernel ready for a next document; None if there is none (it will not
+    start or warm up): then papermill starts a kernel per document, slow but sure."""
     global _cold
     if _cold:
-        return _run(job, out_dir, cwd)
+        return None
     try:
-        kernel = _ready_kernel(cwd)
-    except Exception as exc:  # slow but sure: as before, a kernel per document
+        return _ready_kernel(cwd)
+    except Exception as exc:
         print(f"waarschuwing: geen warme kernel ({type(exc).__name__}: {exc}); notebooks "
               "draaien elk in een eigen kernel", file=sys.stderr, flush=True)
         _cold = True
+        return None
+
+
+def _run_warm(job: Job, out_dir: Path, cwd: Path) -> Outcome:
+    kernel = _warm_kernel(cwd)
+    if kernel is None:
         return _run(job, out_dir, cwd)
     try:
         return _run(job, out_dir, cwd, km=kernel.km)
@@ -496,37 +505,81 @@ def _run_warm(job: Job, out_dir: Path, cwd: Path) -> Outcome:
         kernel.after_job()
 
 
+class Workers:
+    """The processes that run the notebooks of `notebooks` in `cwd`, executed ones kept in
+    `out_dir`. `start` forks them, each starting its warm kernel at once (`warm`), or else
+    they start with the first `execute_all` that uses them. Started ahead of the jobs (the
+    build does so when its data step has work), the kernels warm up beside that work. A
+    fork copies any lock another thread holds at that moment (an import, a log handler) and
+    would wait for it forever: start before this process starts any thread."""
+
+    def __init__(self, notebooks: Iterable[Path], out_dir: Path, cwd: Path, workers: int = 2,
+                 *, warm: bool = True) -> None:
+        self.out_dir, self.cwd, self.warm = out_dir, cwd, warm
+        self._modules = notebook_imports(notebooks) if warm else []
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            os.environ.update(isolated_environment(self.out_dir.parent / "home"))
+            parent = os.getpid()
+            initializer = (partial(_start_warm_worker, parent, self._modules, self.cwd)
+                           if self.warm else partial(_end_with_parent, parent))
+            self._pool = ProcessPoolExecutor(max_workers=self._workers,
+                                             initializer=initializer)
+            self._pool.submit(os.getpid)  # with fork, the first submit starts every worker
+        return self._pool
+
+    def submit(self, job: Job) -> Future:
+        return self.start().submit(_run_warm if self.warm else _run, job, self.out_dir,
+                                   self.cwd)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()
+
+
 def execute_all(jobs: Sequence[Job], out_dir: Path, cwd: Path, workers: int = 2,
                 on_done: Callable[[Outcome], None] | None = None, warm: bool = True,
-                on_started: Callable[[], None] | None = None) -> list[Outcome]:
+                on_started: Callable[[], None] | None = None,
+                pool: Workers | None = None) -> list[Outcome]:
     """Execute every job; results in job order. Failures are outcomes, not exceptions.
 
     warm: each worker runs its jobs in one kernel of its own that has the notebooks' imports
     loaded, reset between jobs; else every job starts a kernel of its own (the slow route,
-    kept for the benchmark). on_started runs once the worker processes exist: a caller starts
-    its own threads there, never before, as a process forked while another thread holds a
-    lock (an import, a log handler) would wait for it forever."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.update(isolated_environment(out_dir.parent / "home"))
+    kept for the benchmark). pool: workers started earlier for `out_dir` and `cwd` (then
+    `workers` and `warm` are theirs, and they stay open); else they start here. on_started
+    runs once the worker processes exist: a caller starts its own threads there, never
+    before (see `Workers`)."""
     if not jobs:
         if on_started:
             on_started()
         return []
-    parent = os.getpid()
-    if warm:
-        run, initializer = _run_warm, partial(_start_warm_worker, parent,
-                                              notebook_imports(j.notebook for j in jobs))
-    else:
-        run, initializer = _run, partial(_end_with_parent, parent)
+    own = pool is None
+    if pool is None:
+        pool = Workers([j.notebook for j in jobs], out_dir, cwd, min(workers, len(jobs)),
+                       warm=warm)
+    elif (pool.out_dir, pool.cwd) != (out_dir, cwd):
+        raise ValueError("de notebookprocessen zijn voor een andere map gestart")
     outcomes: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                             initializer=initializer) as pool:
-        # With fork, the first submit starts every worker, in this thread.
-        futures = {pool.submit(run, job, out_dir, cwd): i for i, job in enumerate(jobs)}
+    try:
+        futures = {pool.submit(job): i for i, job in enumerate(jobs)}
         if on_started:
             on_started()
         for future in as_completed(futures):
             outcomes[futures[future]] = future.result()
             if on_done:
                 on_done(outcomes[futures[future]])
+    finally:
+        if own:
+            pool.close()
     return [outcomes[i] for i in range(len(jobs))]

@@ -29,7 +29,7 @@ from analysis.render.settings import QUARTO_FILE
 from analysis.report.contents import Files, close_set, current_files, open_set
 from analysis.report.convert import Converted, to_markdown
 from analysis.report.data import ReportData, load_report_data
-from analysis.report.execute import Job, Outcome, execute_all
+from analysis.report.execute import Job, Outcome, Workers, execute_all
 from analysis.report.exports import write_exports
 from analysis.report.index import Entry, Section, data_section, write_index
 from analysis.report.kinds import SUFFIXES, DocumentKind, document_kinds
@@ -142,13 +142,15 @@ Written = Callable[[Sequence[Path]], None]  # told of complete files, from any t
 def publish(root: Path, processed: Path, build: Path, selection: Selection,
             reports: Path | None = None, progress: Progress | None = None,
             today: dt.date | None = None, *, reuse: bool = True,
-            warm: bool = True, on_written: Written | None = None) -> Published:
+            warm: bool = True, on_written: Written | None = None,
+            workers: Workers | None = None) -> Published:
     """Build the selected documents plus the data exports and the index page into `reports`
     (default: the output folder of _quarto.yml). A document or export made before from the
     same inputs is kept (`reuse`); notebooks run in kernels started once per worker (`warm`).
     The benchmark turns both off to measure the naive route. `on_written` hears of each
     document's files and of the exports as soon as they are written (not of kept ones), so
-    that they can be read beside the rest of the build."""
+    that they can be read beside the rest of the build. `workers`: notebook workers started
+    earlier (`workers_for`), for `build` and the project folder `root`."""
     settings = document_settings(root)
     kinds = document_kinds(root)
     missing = [str(k.notebook) for k in kinds.values() if not (root / k.notebook).is_file()]
@@ -200,7 +202,7 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
         clock = time.perf_counter()
         try:
             outcomes = execute_all([d.job for d in todo], executed_dir, cwd=root, warm=warm,
-                                   on_done=done, on_started=beside)
+                                   on_done=done, on_started=beside, pool=workers)
             published.errors += [o.error for o in outcomes if o.error]
             published.seconds["notebooks"] = time.perf_counter() - clock
             clock = time.perf_counter()
@@ -226,6 +228,13 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     published.outputs.append(close_set(reports, contents, data.version, today))
     published.seconds["index"] = time.perf_counter() - clock
     return published
+
+
+def workers_for(root: Path, build: Path) -> Workers:
+    """Notebook workers for `publish` with this project folder and work folder, not started
+    yet (see `Workers.start`)."""
+    return Workers([root / k.notebook for k in document_kinds(root).values()],
+                   build / "notebooks", root)
 
 
 def _exports(data: ReportData, reports: Path, cache: Cache, reuse: bool,
