@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.config import ConfigError
+from analysis.config import ConfigError, parse_yaml
 
 QUARTO_FILE = "_quarto.yml"
 # Both go into the templates as they are, in a Typst string and an HTML attribute: a language
@@ -30,7 +30,7 @@ def read_quarto(project_root: Path) -> tuple[Path, dict]:
     """`_quarto.yml` in `project_root` as a mapping, with its path for messages."""
     path = Path(project_root) / QUARTO_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: kan documentinstellingen niet lezen ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
