@@ -89,12 +89,16 @@ def test_the_data_step_keeps_a_folder_made_from_the_same_inputs(raw_copy):
     root, raw = raw_copy
     region, model = shared_geo_config(root), load_verdeelmodel_config()
     processed = root / "processed"
-    _, first = build(raw, processed, region, model, reuse=True)
+    work: list[str] = []  # told before the step works (the build starts its kernels then)
+    _, first = build(raw, processed, region, model, reuse=True,
+                     before_work=lambda: work.append("eerste"))
     assert first is not None and (processed / f"{DATA_STEP}.json").is_file()
     before = snapshot(processed)
-    _, again = build(raw, processed, region, model, reuse=True)
+    _, again = build(raw, processed, region, model, reuse=True,
+                     before_work=lambda: work.append("opnieuw"))
     assert again is None  # nothing analysed
     assert snapshot(processed) == before  # and nothing written
+    assert work == ["eerste"]
 
     # Other model settings: the step runs again.
     changed = yaml.safe_load(model.tekst) | {"mutatiegrens": 0.25}

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis.report.execute import Job, execute_all, notebook_imports
+from analysis.report.execute import Job, Workers, execute_all, notebook_imports
 
 PROBE = [  # what a document can see of the kernel it runs in
     "import os\nimport warnings\n\nimport pandas as pd",
@@ -172,3 +172,40 @@ def test_without_a_warm_kernel_each_document_gets_a_kernel_of_its_own(folder, mo
     assert pid(outcomes[0].executed) != pid(outcomes[1].executed)
     assert capfd.readouterr().err.count("geen warme kernel (RuntimeError: RuntimeError: "
                                         "kapot)") == 1
+
+
+def test_workers_started_ahead_warm_their_kernel_before_any_job_and_stay_open(folder):
+    fine = notebook(folder / "notebooks", "heel", PID)
+    out = folder / "uit" / "uitgevoerd"
+    with Workers([fine], out, folder, workers=1) as workers:
+        workers.start()
+        runtime = folder / "uit" / "home" / "jupyter" / "runtime"
+        deadline = time.monotonic() + 60
+        while not list(runtime.glob("kernel-*.json")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert list(runtime.glob("kernel-*.json"))  # the kernel started without a job
+        [first] = execute_all([Job(fine, "a")], out, cwd=folder, pool=workers)
+        [second] = execute_all([Job(fine, "b")], out, cwd=folder, pool=workers)
+        assert first.error is None and second.error is None
+        assert pid(first.executed) == pid(second.executed)  # one kernel for both runs
+        with pytest.raises(ValueError, match="andere map"):
+            execute_all([Job(fine, "c")], folder / "elders", cwd=folder, pool=workers)
+    assert gone(pid(first.executed))  # closing the workers ends the kernel
+
+
+def test_no_output_is_lost_when_documents_follow_each_other_in_one_kernel(folder):
+    """A document's client is ready once the kernel's IOPub messages reach it, so the first
+    cell's output is there in every document, however fast they follow each other."""
+    path = notebook(folder / "notebooks", "kort", ["print('eerste', value)",
+                                                   "from IPython.display import display\n"
+                                                   "display({'text/plain': 'getoond'}, "
+                                                   "raw=True)"])
+    jobs = [Job(path, f"doc-{n}", {"value": n}) for n in range(12)]
+    outcomes = run(folder, jobs, "uit", workers=2)
+
+    assert [o.error for o in outcomes] == [None] * 12
+    for n, outcome in enumerate(outcomes):
+        cells = nbformat.read(outcome.executed, as_version=4).cells
+        shown = [o for c in cells if c.cell_type == "code" for o in c.outputs]
+        assert [o.get("text") or o["data"]["text/plain"] for o in shown] == [
+            f"eerste {n}\n", "getoond"]

@@ -292,7 +292,8 @@ class Renderer:
         self._typesetting = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
         self._started = self._drawing.submit(static.start)
         self._documents: list[tuple[Document, Future]] = []
-        self.seconds = {"figuren": 0.0, "opmaak": 0.0}  # time spent, summed over documents
+        # Time spent, summed over documents (they overlap each other and the notebooks)
+        self.seconds = {"figuren, opgeteld": 0.0, "opmaak, opgeteld": 0.0}
         self._lock = threading.Lock()  # for `seconds`
 
     def _spent(self, step: str, since: float) -> None:
@@ -322,7 +323,7 @@ class Renderer:
         clock = time.perf_counter()
         converted = to_markdown(executed, "static", self._context[1])
         _render_figures([converted])
-        self._spent("figuren", clock)
+        self._spent("figuren, opgeteld", clock)
         return self._typesetting.submit(self._typeset, document, executed, converted)
 
     def _typeset(self, document: Document, executed: Path, converted: Converted
@@ -336,7 +337,7 @@ class Renderer:
         except RenderError as exc:  # one document failing must not stop the others
             return files, f"{document.job.describe()}: opmaak mislukt: {exc}"
         finally:
-            self._spent("opmaak", clock)
+            self._spent("opmaak, opgeteld", clock)
         if on_written:
             on_written(files)
         return files, None
