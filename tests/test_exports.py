@@ -112,6 +112,10 @@ def test_tabellenboek_sheets_read_like_tables(reports, gemeente):
     book = load_workbook(reports / f"gemeenten/bijlage-{APPENDICES[gemeente]}.xlsx")
     inhoud = [c.value for c in _cells(book["Inhoud"])]
     assert DEMO_LABEL in inhoud
+    for row in book["Inhoud"].iter_rows():  # wrapped text has room for its lines
+        text = row[1].value if len(row) > 1 else None
+        if isinstance(text, str) and len(text) > 2 * book["Inhoud"].column_dimensions["B"].width:
+            assert book["Inhoud"].row_dimensions[row[1].row].height >= 45, text
     codebook = _frame(book["codeboek"])
     hidden = []
     for name, caption in _contents(book).items():

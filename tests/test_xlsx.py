@@ -134,3 +134,14 @@ def test_a_value_of_another_type_names_sheet_and_cell(tmp_path):
 
 def test_column_letters():
     assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
+
+
+def test_a_row_says_how_high_it_is(tmp_path):
+    def fill(book):
+        sheet = book.create_sheet("blad")
+        sheet.append(["een regel"])
+        sheet.append(["drie\nregels\nhoog"], height=45)
+        sheet.append_rows([["a"], ["b"]], [None, 30])
+
+    sheet = load_workbook(_book(tmp_path, fill))["blad"]
+    assert [sheet.row_dimensions[r].height for r in (1, 2, 3, 4)] == [None, 45, None, 30]

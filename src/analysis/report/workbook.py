@@ -43,6 +43,7 @@ TEXT = "@"
 MAX_WIDTH = 80  # characters; longer text wraps
 HEADER_LIMIT = 255  # Excel's limit for a page header, codes included
 BOLD = Style(bold=True)
+LINE_HEIGHT = 15  # points, a line of 11-point text
 
 Format = str | Sequence[str | None] | None  # for the whole column, per row, or General
 Columns = Mapping[str, Sequence[object]]  # header → values, in order
@@ -79,6 +80,14 @@ def _width(value: object, fmt: str | None) -> int:
     return max(len(line) for line in str(value).splitlines() or [""])
 
 
+def _height(texts: Sequence[tuple[object, float]]) -> float | None:
+    """The height of a row whose cells wrap `(value, column width)`, from an estimate of the
+    lines each takes (a character of text is about one unit of column width); None for one."""
+    lines = max((sum(max(1, math.ceil(len(part) / width)) for part in value.split("\n"))
+                 for value, width in texts if isinstance(value, str)), default=1)
+    return LINE_HEIGHT * lines if lines > 1 else None
+
+
 def page_header(sheet: Sheet, title: str, demo: bool) -> None:
     """Title (and the DEMO label) at the top of every printed page, page numbers at the foot;
     printed across, one page wide."""
@@ -100,7 +109,7 @@ def fill_table(sheet: Sheet, columns: Columns, formats: Mapping[str, Format], *,
     stand. Text is always text, never a formula or an error code ('=…', '#N/A')."""
     names = list(columns)
     rows = max((len(v) for v in columns.values()), default=0)
-    cells = []
+    cells, wrapped = [], []
     for col, name in enumerate(names, start=1):
         fmt = formats.get(name)
         per_cell = [fmt] * rows if fmt is None or isinstance(fmt, str) else fmt
@@ -121,22 +130,28 @@ def fill_table(sheet: Sheet, columns: Columns, formats: Mapping[str, Format], *,
 
         cells.append([(value, look(f, value == SUPPRESSED and f not in (None, TEXT)))
                       for value, f in zip(values, per_cell, strict=True)])
+        if wrap:
+            wrapped.append(values)
     sheet.frozen_header = sheet.filtered = sheet.print_header = True
     page_header(sheet, title, demo)
     bold = sheet.style(BOLD)
     sheet.append([(name, bold) for name in names])
-    sheet.append_rows(zip(*cells, strict=True))
+    heights = ([_height([(value, MAX_WIDTH) for value in row])
+                for row in zip(*wrapped, strict=True)] if wrapped else None)
+    sheet.append_rows(zip(*cells, strict=True), heights)
 
 
 def fill_notes(sheet: Sheet, lines: Sequence[str | tuple[str, str]], *, title: str,
                demo: bool, links: Collection[str] = ()) -> None:
     """A sheet of explanation: a bold title, then lines of text or (term, text) pairs; a term
     in `links` is a sheet name and links to it."""
-    sheet.widths.update({1: 24, 2: MAX_WIDTH + 20})
+    widths = {1: 24, 2: MAX_WIDTH + 20}
+    sheet.widths.update(widths)
     page_header(sheet, title, demo)
     sheet.append([(title, sheet.style(Style(bold=True, size=14)))])
     sheet.append([])
-    bold, link = sheet.style(BOLD), sheet.style(Style(link=True))
+    # Terms at the top of their row, beside the text they name
+    bold, link = sheet.style(Style(bold=True, wrap=True)), sheet.style(Style(link=True, wrap=True))
     wrap = sheet.style(Style(wrap=True))
     warning = sheet.style(Style(bold=True, color="C00000", wrap=True))
     for line in lines:
@@ -144,7 +159,8 @@ def fill_notes(sheet: Sheet, lines: Sequence[str | tuple[str, str]], *, title: s
         if term in links:
             sheet.link(sheet.size[0] + 1, 1, term)
         sheet.append([(term or None, link if term in links else bold),
-                      (text or None, warning if text == DEMO_LABEL else wrap)])
+                      (text or None, warning if text == DEMO_LABEL else wrap)],
+                     _height([(term, widths[1]), (text, widths[2])]))
 
 
 def _table_columns(shown: ShownTable) -> tuple[dict[str, list], dict[str, Format], list[tuple]]:

@@ -9,6 +9,7 @@ on the content only: no timestamps, so the same workbook twice is the same file.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import zipfile
@@ -91,13 +92,17 @@ class Sheet:
         """The number by which cells use `style` (one numbering for the whole workbook)."""
         return self.styles.setdefault(style, len(self.styles))
 
-    def append(self, cells: Sequence[object]) -> None:
-        self.append_rows([cells])
+    def append(self, cells: Sequence[object], height: float | None = None) -> None:
+        self.append_rows([cells], [height])
 
-    def append_rows(self, rows: Iterable[Sequence[object]]) -> None:
+    def append_rows(self, rows: Iterable[Sequence[object]],
+                    heights: Iterable[float | None] | None = None) -> None:
+        """Rows after those written; `heights` in points, None for the default height.
+        Spreadsheets do not all fit a row to wrapped text when they open a file, so a row
+        with wrapped text should say how high it is."""
         strings, out = self.strings, self._rows
         letters = [column_letter(i) for i in range(1, self._width + 1)]
-        for cells in rows:
+        for cells, height in zip(rows, heights or itertools.repeat(None), strict=False):
             n = len(out) + 1
             if len(cells) > len(letters):
                 letters += [column_letter(i) for i in range(len(letters) + 1, len(cells) + 1)]
@@ -124,7 +129,8 @@ class Sheet:
                 else:
                     raise TypeError(f"blad '{self.name}', cel {letter}{n}: een waarde van het "
                                     f"type {type(value).__name__} kan niet in een werkmap")
-            out.append(f'<row r="{n}">{"".join(xml)}</row>')
+            size = f' ht="{height:g}" customHeight="1"' if height else ""
+            out.append(f'<row r="{n}"{size}>{"".join(xml)}</row>')
 
     @property
     def size(self) -> tuple[int, int]:
