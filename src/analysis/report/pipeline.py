@@ -183,21 +183,22 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
     # notebook workers are forked (`execute_all`).
     documents_by_name = {d.job.name: d for d in todo}
     with ThreadPoolExecutor(max_workers=1) as background:
-        started: dict[str, Future] = {}
-        renderers: list[Renderer] = []
+        exports: Future[list[Path]] | None = None
+        renderer: Renderer | None = None
 
         def beside() -> None:
-            started["exports"] = background.submit(_exports, data, reports, cache, reuse,
-                                                   published, on_written)
+            nonlocal exports, renderer
+            exports = background.submit(_exports, data, reports, cache, reuse, published,
+                                        on_written)
             if todo:
-                renderers.append(Renderer(data, build / "figuren", reports, today, settings,
-                                          on_written=on_written))
+                renderer = Renderer(data, build / "figuren", reports, today, settings,
+                                    on_written=on_written)
 
         def done(outcome: Outcome) -> None:
             if progress:
                 progress.advance(outcome)
-            if outcome.executed:
-                renderers[0].add(documents_by_name[outcome.job.name], outcome.executed)
+            if outcome.executed and renderer is not None:
+                renderer.add(documents_by_name[outcome.job.name], outcome.executed)
 
         clock = time.perf_counter()
         try:
@@ -206,24 +207,24 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
             published.errors += [o.error for o in outcomes if o.error]
             published.seconds["notebooks"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            for renderer in renderers:
-                for document, files, error in renderer.finish():
-                    if error:
-                        published.errors.append(error)
-                    else:
-                        cache.store(f"document-{document.job.name}", keys[document.job.name],
-                                    document_files(document, reports, executed_dir))
-                    published.outputs += files
-                published.seconds.update(renderer.seconds)
+            for document, files, error in renderer.finish() if renderer else []:
+                if error:
+                    published.errors.append(error)
+                else:
+                    cache.store(f"document-{document.job.name}", keys[document.job.name],
+                                document_files(document, reports, executed_dir))
+                published.outputs += files
+            published.seconds.update(renderer.seconds if renderer else {})
             published.seconds["na de notebooks"] = time.perf_counter() - clock
         finally:
-            for renderer in renderers:
+            if renderer is not None:
                 renderer.close()
-        exports = started["exports"].result()
-    published.outputs += exports
+        assert exports is not None  # `execute_all` calls `beside` in any case
+        exported = exports.result()
+    published.outputs += exported
     clock = time.perf_counter()
     contents = current_files(reports, set(published.outputs), data.version, previous)
-    sections = _sections(kinds, reports, data, exports, contents)
+    sections = _sections(kinds, reports, data, exported, contents)
     published.outputs.append(write_index(reports, sections, data, today, settings))
     published.outputs.append(close_set(reports, contents, data.version, today))
     published.seconds["index"] = time.perf_counter() - clock
