@@ -628,18 +628,22 @@ def _fit(gdf: gpd.GeoDataFrame, full: Sequence[str], short: Sequence[str], view:
     first)."""
     anchors = [view.to_px(*_label_point(geometry)) for geometry in gdf.geometry]
     names = list(full)
+    extent = {(i, text): view.inside(_box(anchors[i], text, size, pad))
+              for i, texts in enumerate(zip(full, short, strict=True)) for text in texts}
 
     def boxes() -> list[Box]:
-        return [view.inside(_box(anchor, name, size, pad))
-                for anchor, name in zip(anchors, names, strict=True)]
+        return [extent[i, name] for i, name in enumerate(names)]
 
     def overlaps() -> list[float]:
-        placed, area = boxes(), [0.0] * len(names)
-        for i, j in combinations(range(len(names)), 2):
-            shared = _overlap(placed[i], placed[j])
-            area[i] += shared
-            area[j] += shared
-        return area
+        """Per label the area it shares with the others, summed as `_overlap` pair by pair
+        would (in the order of the others), so that ties stay ties."""
+        placed = np.array(boxes(), dtype=float).reshape(-1, 4)
+        low, high = placed[:, None, :2], placed[:, None, 2:]
+        sides = np.maximum(0.0, np.minimum(high, placed[None, :, 2:])
+                           - np.maximum(low, placed[None, :, :2]))
+        shared = sides[..., 0] * sides[..., 1]
+        np.fill_diagonal(shared, 0.0)
+        return [sum(row) for row in shared.tolist()]
 
     untried = {i for i in range(len(names)) if short[i] != full[i]}
     while untried:
@@ -678,10 +682,12 @@ def _boxed_labels(fig: go.Figure, gdf: gpd.GeoDataFrame,
     line."""
     texts = texts if texts is not None else [map_name(naam) for naam in gdf["naam"]]
     points = points if points is not None else [_label_point(g) for g in gdf.geometry]
-    for text, (x, y) in zip(texts, points, strict=True):
-        fig.add_annotation(x=x, y=y, text=text, showarrow=False,
-                           font={"size": LABEL_SIZE, "color": TEXT_COLOUR},
-                           bgcolor="rgba(255,255,255,0.75)", borderpad=LABEL_BOX_PAD)
+    # All at once: plotly checks every annotation again with each one added
+    fig.update_layout(annotations=[*fig.layout.annotations, *(
+        {"x": x, "y": y, "text": text, "showarrow": False,
+         "font": {"size": LABEL_SIZE, "color": TEXT_COLOUR},
+         "bgcolor": "rgba(255,255,255,0.75)", "borderpad": LABEL_BOX_PAD}
+        for text, (x, y) in zip(texts, points, strict=True))])
 
 
 def _legend(fig: go.Figure, scheme: Classes, joined: _Joined, no_data: str = NO_DATA) -> None:
