@@ -10,6 +10,8 @@ Numbers are no text: a negative number stays a number."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,15 +38,24 @@ def _text_column(values: pd.Series) -> bool:
                 or pd.api.types.is_datetime64_any_dtype(values))
 
 
+def _each_text(frame: pd.DataFrame, change: Callable[[str], str]) -> pd.DataFrame:
+    """`change` applied to every text cell. Looked at once per distinct text: a column of an
+    export repeats a few names hundreds of thousands of times, and few need a change."""
+    changed = {}
+    for column in frame.columns:
+        if _text_column(frame[column]):
+            texts = {v: change(v) for v in pd.unique(frame[column]) if isinstance(v, str)}
+            if any(new != old for old, new in texts.items()):
+                changed[str(column)] = frame[column].map(lambda v, t=texts: t.get(v, v)
+                                                         if isinstance(v, str) else v)
+    return frame.assign(**changed)
+
+
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` as a CSV should hold it: every text cell escaped."""
-    return frame.assign(**{
-        str(column): frame[column].map(lambda v: escape(v) if isinstance(v, str) else v)
-        for column in frame.columns if _text_column(frame[column])})
+    return _each_text(frame, escape)
 
 
 def unescape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A CSV read back as text, with the escapes taken off."""
-    return frame.assign(**{
-        str(column): frame[column].map(lambda v: unescape(v) if isinstance(v, str) else v)
-        for column in frame.columns if _text_column(frame[column])})
+    return _each_text(frame, unescape)
