@@ -492,3 +492,40 @@ def test_a_small_count_in_one_format_only_is_found(reports, tmp_path, suffix, pl
     assert [str(f) for f in findings] == [
         f"data/indicatoren{suffix}, {place.format(line)}, kolom waarde: aantal 3 bij "
         f"'verhuringen' is een klein aantal huishoudens (1 tot {RULE.kleinste_aantal})"]
+
+
+def test_exports_announced_together_are_checked_together_in_the_background(reports, tmp_path,
+                                                                        monkeypatch):
+    folder = demo_exports(reports, tmp_path)
+    paths = leaks.checked_files(folder)
+    names = [p.relative_to(folder).as_posix() for p in paths]
+    with leaks.Scanner(folder, RULE, region=REGION, model=MODEL) as scanner:
+        scanner.add(paths)
+        assert scanner.checked_together(names, REGION, MODEL) == []  # waits for it
+        assert scanner.checked_together(names[1:], REGION, MODEL) is None  # other files
+        foreground: list[int] = []
+        monkeypatch.setattr(leaks, "_table_findings", lambda *args: foreground.append(1))
+        assert leaks.check_reports(folder, REGION, MODEL, scanner).findings == []
+    assert foreground == []
+
+
+def test_a_data_file_the_background_did_not_check_with_the_rest_is_checked(reports,
+                                                                         tmp_path):
+    folder = demo_exports(reports, tmp_path)
+    exports = leaks.checked_files(folder)
+    extra = folder / "data" / "wijk.parquet"
+    pd.DataFrame({"wijk": ["WK050301"], "verhuringen": [2]}).to_parquet(extra)
+    export = folder / "data" / "indicatoren.parquet"
+    with leaks.Scanner(folder, RULE, region=REGION, model=MODEL) as scanner:
+        scanner.add(exports)
+        scanner.add([extra])  # announced apart: the exports alone were checked together
+        changed = leaks.check_reports(folder, REGION, MODEL, scanner)
+        frame = pd.read_parquet(export)
+        at = int(frame.index[(frame["indicator"] == "verhuringen") & (frame["waarde"] >= 10)][0])
+        frame.loc[at, "waarde"] = 3.0
+        frame.to_parquet(export, index=False)  # changed after it was announced
+        edited = leaks.check_reports(folder, REGION, MODEL, scanner)
+    assert [(f.file, f.place) for f in changed.findings] == [
+        ("data/wijk.parquet", "rij 1, kolom verhuringen")]
+    assert ("data/indicatoren.parquet", f"rij {at + 1}, kolom waarde") in [
+        (f.file, f.place) for f in edited.findings]

@@ -402,7 +402,7 @@ def _build(raw: Path, processed: Path, region: RegionConfig, model: Verdeelmodel
         _data_step(raw, processed, region, model, limit, editions, workers.start)
         clock, bar = _Clock(), _ProgressBar()
         # The check reads each file as soon as it is written, beside the rest of the build.
-        with Scanner(reports, region.openbaarheid) as scanner:
+        with Scanner(reports, region.openbaarheid, region=region, model=model) as scanner:
             try:
                 published = publish(Path.cwd(), processed, werkmap, Selection(only),
                                     reports=reports, progress=bar, on_written=scanner.add,

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from analysis.config import DisclosureSettings, RegionConfig
 from analysis.model.config import VerdeelmodelConfig
@@ -53,9 +55,12 @@ class Checked:
 
 
 SUFFIXES = (".parquet", ".csv", ".xlsx", ".pdf", ".docx", ".html")
+EXPORT_SUFFIXES = (".parquet", ".csv")  # formats only data exports have (XLSX is also a
+# tabellenboek's)
 Scan = tuple[list[Finding], list[DataFile]]  # a file's findings and its data tables
 Signature = tuple[int, ...]
-Job = tuple[Path, str, Future[Scan]]
+Together = tuple[tuple[str, ...], list[Finding]]  # files with data tables, their findings
+T = TypeVar("T")
 
 
 def _other_table(data: DataFile, rule: DisclosureSettings) -> list[Finding]:
@@ -100,21 +105,29 @@ def _signature(path: Path) -> Signature:
 class Scanner:
     """Reads the files of a reports folder as a build writes them (`add`), beside the rest of
     the build, so that `check_reports` finds them read. A scan counts only for the file as it
-    was when announced: the check reads anything else itself. One daemon thread, so that a
-    scan never keeps the process alive, started with the first file announced, which the
-    build writes after forking its notebook workers (a fork copies the locks a running thread
-    holds). `close` (or leaving the `with`) drops the scans not begun."""
+    was when announced: the check reads anything else itself. With the `region` and `model`,
+    the data exports announced together are also checked together (their values and
+    relations), as `check_reports` would check them if they are all the data of the folder.
+    One daemon thread, so that a scan never keeps the process alive, started with the first
+    file announced, which the build writes after forking its notebook workers (a fork copies
+    the locks a running thread holds). `close` (or leaving the `with`) drops the scans not
+    begun."""
 
-    def __init__(self, folder: Path, rule: DisclosureSettings) -> None:
+    def __init__(self, folder: Path, rule: DisclosureSettings, *,
+                 region: RegionConfig | None = None,
+                 model: VerdeelmodelConfig | None = None) -> None:
         self.folder, self.rule = folder, rule
-        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._context = (region, model) if region is not None and model is not None else None
+        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._scans: dict[str, tuple[Signature, Future[Scan]]] = {}
+        self._together: Future[Together] | None = None
         self._lock = threading.Lock()  # add runs in the build's threads
         self._thread: threading.Thread | None = None
         self._closed = False
 
     def add(self, paths: Iterable[Path]) -> None:
         """Scan `paths`, complete files below the folder, in the background."""
+        batch: list[tuple[Path, str, Future[Scan]]] = []
         for path in paths:
             if path.suffix not in SUFFIXES:
                 continue
@@ -131,7 +144,20 @@ class Scanner:
                                                     daemon=True)
                     self._thread.start()
                 self._scans[name] = (signature, future)
-            self._jobs.put((path, name, future))
+            self._jobs.put(partial(_run, future, _scan, path, name, self.rule))
+            batch.append((path, name, future))
+        if self._context and any(path.suffix in EXPORT_SUFFIXES for path, _, _ in batch):
+            together: Future[Together] = Future()
+            with self._lock:
+                self._together = together
+            self._jobs.put(partial(_run, together, self._check_together, sorted(batch)))
+
+    def _check_together(self, batch: list[tuple[Path, str, Future[Scan]]]) -> Together:
+        assert self._context is not None
+        scanned = [(path, name, future.result()) for path, name, future in batch]
+        data = [(path, scan) for path, _, scan in scanned if scan[1]]
+        return (tuple(name for _, name, scan in scanned if scan[1]),
+                _table_findings(data, self.rule, *self._context))
 
     def scanned(self, path: Path, name: str, rule: DisclosureSettings) -> Future[Scan] | None:
         """The scan of `path` as `check_reports` would make it (file name, rule and the file
@@ -145,20 +171,30 @@ class Scanner:
         except OSError:
             return None
 
+    def checked_together(self, names: Sequence[str], region: RegionConfig,
+                         model: VerdeelmodelConfig) -> list[Finding] | None:
+        """The data and relation findings of the files `names`, the files of the folder with
+        data tables (each as `scanned` gave it), if those were checked together as
+        `check_reports` would check them; else None."""
+        with self._lock:
+            together = self._together
+        if (together is None or together.cancelled() or self._context != (region, model)
+                or region.openbaarheid != self.rule):
+            return None
+        checked, findings = together.result()
+        return findings if checked == tuple(names) else None
+
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
-            path, name, future = job
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(_scan(path, name, self.rule))
-                except BaseException as exc:  # given to whoever asks for the scan
-                    future.set_exception(exc)
+            job()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            futures = [future for _, future in self._scans.values()]
+            futures: list[Future] = [future for _, future in self._scans.values()]
+            futures += [self._together] if self._together else []
             self._scans.clear()
+            self._together = None
         for future in futures:
             future.cancel()
         self._jobs.put(None)  # ends the thread, once it is done with its scan
@@ -169,6 +205,15 @@ class Scanner:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.close()
+
+
+def _run(future: Future[T], work: Callable[..., T], *args: object) -> None:
+    """`work(*args)` as the result of `future`, unless that was cancelled."""
+    if future.set_running_or_notify_cancel():
+        try:
+            future.set_result(work(*args))
+        except BaseException as exc:  # given to whoever asks for the result
+            future.set_exception(exc)
 
 
 def _data_findings(tables: Sequence[DataFile], rule: DisclosureSettings) -> list[Finding]:
@@ -210,18 +255,34 @@ def check_reports(folder: Path, region: RegionConfig, model: VerdeelmodelConfig,
     paths = checked_files(folder)
     names = [p.relative_to(folder).as_posix() for p in paths]
     with ThreadPoolExecutor(max_workers=4) as pool:  # pdftotext runs beside the parsing
-        scans = [(scanner.scanned(path, name, rule) if scanner is not None else None)
-                 or pool.submit(_scan, path, name, rule)
-                 for path, name in zip(paths, names, strict=True)]
+        kept = [scanner.scanned(path, name, rule) if scanner is not None else None
+                for path, name in zip(paths, names, strict=True)]
+        scans = [scan or pool.submit(_scan, path, name, rule)
+                 for scan, path, name in zip(kept, paths, names, strict=True)]
         scanned = [scan.result() for scan in scans]
     findings = [f for found, _ in scanned for f in found]
+    with_data = [(path, name, scan, reused) for path, name, scan, reused
+                 in zip(paths, names, scanned, kept, strict=True) if scan[1]]
+    together = (scanner.checked_together([name for _, name, _, _ in with_data], region, model)
+                if scanner is not None and all(reused for *_, reused in with_data) else None)
+    if together is None:
+        together = _table_findings([(path, scan) for path, _, scan, _ in with_data], rule,
+                                   region, model)
+    return Checked(findings=findings + together, files=len(paths))
+
+
+def _table_findings(scanned: Sequence[tuple[Path, Scan]], rule: DisclosureSettings,
+                    region: RegionConfig, model: VerdeelmodelConfig) -> list[Finding]:
+    """The data and relation findings of the data tables of scanned files, in path order.
+    Data exports in one folder and of one format are read together: a reader combines the
+    indicators with the model."""
     groups: dict[tuple[Path, str], list[DataFile]] = {}
-    for path, (_, data) in zip(paths, scanned, strict=True):
+    for path, (_, data) in scanned:
         for table in data:
             groups.setdefault((path.parent, path.suffix), []).append(table)
-    findings += _data_findings([table for _, data in scanned for table in data], rule)
-    findings += _relation_findings(groups.values(), reader_relations(region, model), region)
-    return Checked(findings=findings, files=len(paths))
+    findings = _data_findings([table for _, (_, data) in scanned for table in data], rule)
+    return findings + _relation_findings(groups.values(), reader_relations(region, model),
+                                         region)
 
 
 __all__ = ["Checked", "Finding", "LeakCheckError", "Scanner", "check_reports",
