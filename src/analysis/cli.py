@@ -391,7 +391,7 @@ def _build(raw: Path, processed: Path, region: RegionConfig, model: Verdeelmodel
         _data_step(raw, processed, region, model, limit, editions)
         return
     from analysis.report.leaks import Scanner
-    from analysis.report.pipeline import Selection, publish, workers_for
+    from analysis.report.pipeline import Selection, publish, start_ahead, workers_for
 
     try:
         workers = workers_for(Path.cwd(), werkmap)
@@ -399,7 +399,8 @@ def _build(raw: Path, processed: Path, region: RegionConfig, model: Verdeelmodel
         raise click.ClickException(str(exc)) from exc
     # When the data step has work, the notebook kernels warm up beside it.
     with workers:
-        _data_step(raw, processed, region, model, limit, editions, workers.start)
+        _data_step(raw, processed, region, model, limit, editions,
+                   lambda: start_ahead(workers))
         clock, bar = _Clock(), _ProgressBar()
         # The check reads each file as soon as it is written, beside the rest of the build.
         with Scanner(reports, region.openbaarheid, region=region, model=model) as scanner:

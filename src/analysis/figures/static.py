@@ -97,6 +97,7 @@ class _Browser:
 
 _private_dir: tempfile.TemporaryDirectory | None = None
 _browser: _Browser | None = None
+_starting = threading.Lock()  # one start at a time: a second caller waits for the first
 
 
 def start(tabs: int = 1) -> None:
@@ -106,6 +107,11 @@ def start(tabs: int = 1) -> None:
     busy; a second overlaps the transfers with the next render, for about a second more at
     start.
     """
+    with _starting:
+        _start(tabs)
+
+
+def _start(tabs: int) -> None:
     global _private_dir, _browser
     if _browser is not None:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -233,9 +234,23 @@ def publish(root: Path, processed: Path, build: Path, selection: Selection,
 
 def workers_for(root: Path, build: Path) -> Workers:
     """Notebook workers for `publish` with this project folder and work folder, not started
-    yet (see `Workers.start`)."""
+    yet (see `start_ahead`)."""
     return Workers([root / k.notebook for k in document_kinds(root).values()],
                    build / "notebooks", root)
+
+
+def start_ahead(workers: Workers) -> None:
+    """Start what the documents will need while other work goes on (the build's data step):
+    the notebook workers with their kernels, and then, in a thread, the browser that draws
+    the figures. The workers first: they are forked, and a fork must come before any
+    thread. A browser that will not start is left to the documents step, which says why."""
+    workers.start()
+    threading.Thread(target=_start_browser, name="browser", daemon=True).start()
+
+
+def _start_browser() -> None:
+    with contextlib.suppress(Exception):
+        static.start()
 
 
 def _exports(data: ReportData, reports: Path, cache: Cache, reuse: bool,
