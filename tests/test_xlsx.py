@@ -46,7 +46,8 @@ def test_styles(tmp_path):
         sheet = book.create_sheet("blad")
         looks = [Style(number_format="#,##0"), Style(number_format='#,##0.0"%"'),
                  Style(bold=True, size=14), Style(bold=True, color="C00000", wrap=True),
-                 Style(horizontal="right"), Style(number_format="@"), Style(link=True)]
+                 Style(horizontal="right"), Style(number_format="@"), Style(link=True),
+                 Style(top=True)]
         sheet.append([(1234, sheet.style(s)) for s in looks])
 
     cells = load_workbook(_book(tmp_path, fill))["blad"][1]
@@ -57,6 +58,7 @@ def test_styles(tmp_path):
     assert cells[4].alignment.horizontal == "right" and not cells[4].font.b
     assert cells[5].number_format == "@"
     assert cells[6].font.u == "single"
+    assert cells[7].alignment.vertical == "top" and not cells[7].alignment.wrap_text
 
 
 def test_one_style_table_for_all_sheets(tmp_path):

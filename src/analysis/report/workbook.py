@@ -44,6 +44,7 @@ MAX_WIDTH = 80  # characters; longer text wraps
 HEADER_LIMIT = 255  # Excel's limit for a page header, codes included
 BOLD = Style(bold=True)
 LINE_HEIGHT = 15  # points, a line of 11-point text
+TEXT_PER_UNIT = 1.1  # characters of text per unit of column width, counted low
 
 Format = str | Sequence[str | None] | None  # for the whole column, per row, or General
 Columns = Mapping[str, Sequence[object]]  # header → values, in order
@@ -82,8 +83,10 @@ def _width(value: object, fmt: str | None) -> int:
 
 def _height(texts: Sequence[tuple[object, float]]) -> float | None:
     """The height of a row whose cells wrap `(value, column width)`, from an estimate of the
-    lines each takes (a character of text is about one unit of column width); None for one."""
-    lines = max((sum(max(1, math.ceil(len(part) / width)) for part in value.split("\n"))
+    lines each takes; None for one line. A unit of column width is the width of a digit;
+    text averages a little narrower (TEXT_PER_UNIT), and a line too many beats overlap."""
+    lines = max((sum(max(1, math.ceil(len(part) / (width * TEXT_PER_UNIT)))
+                     for part in value.split("\n"))
                  for value, width in texts if isinstance(value, str)), default=1)
     return LINE_HEIGHT * lines if lines > 1 else None
 
@@ -109,29 +112,29 @@ def fill_table(sheet: Sheet, columns: Columns, formats: Mapping[str, Format], *,
     stand. Text is always text, never a formula or an error code ('=…', '#N/A')."""
     names = list(columns)
     rows = max((len(v) for v in columns.values()), default=0)
-    cells, wrapped = [], []
+    per_cell: dict[str, Sequence[str | None]] = {}
+    wraps: dict[str, bool] = {}
     for col, name in enumerate(names, start=1):
         fmt = formats.get(name)
-        per_cell = [fmt] * rows if fmt is None or isinstance(fmt, str) else fmt
-        values = columns[name]
+        per_cell[name] = [fmt] * rows if fmt is None or isinstance(fmt, str) else fmt
         width = max([len(name) + 3,  # room for the filter button
-                     *map(_width, values, per_cell)])
+                     *map(_width, columns[name], per_cell[name])])
         sheet.widths[col] = min(width, MAX_WIDTH) + 2
-        wrap = width > MAX_WIDTH
-        looks: dict[tuple[str | None, bool], int] = {}
+        wraps[name] = width > MAX_WIDTH
+    top = any(wraps.values())  # rows as high as their wrapped text: every cell at the top
+    looks: dict[tuple[str | None, bool, bool], int] = {}
 
-        def look(fmt: str | None, hidden: bool, wrap: bool = wrap,
-                 looks: dict[tuple[str | None, bool], int] = looks) -> int:
-            key = (fmt, hidden)
-            if key not in looks:
-                looks[key] = sheet.style(Style(number_format=fmt, wrap=wrap and not hidden,
-                                               horizontal="right" if hidden else None))
-            return looks[key]
+    def look(fmt: str | None, hidden: bool, wrap: bool) -> int:
+        if (fmt, hidden, wrap) not in looks:
+            looks[fmt, hidden, wrap] = sheet.style(Style(
+                number_format=fmt, wrap=wrap and not hidden, top=top,
+                horizontal="right" if hidden else None))
+        return looks[fmt, hidden, wrap]
 
-        cells.append([(value, look(f, value == SUPPRESSED and f not in (None, TEXT)))
-                      for value, f in zip(values, per_cell, strict=True)])
-        if wrap:
-            wrapped.append(values)
+    cells = [[(value, look(f, value == SUPPRESSED and f not in (None, TEXT), wraps[name]))
+              for value, f in zip(columns[name], per_cell[name], strict=True)]
+             for name in names]
+    wrapped = [columns[name] for name in names if wraps[name]]
     sheet.frozen_header = sheet.filtered = sheet.print_header = True
     page_header(sheet, title, demo)
     bold = sheet.style(BOLD)

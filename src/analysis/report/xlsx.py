@@ -55,14 +55,16 @@ def column_letter(index: int) -> str:
 
 @dataclass(frozen=True)
 class Style:
-    """How a cell looks: number format (None: General), font and alignment; `wrap` also puts
-    the text at the top of its cell, `link` gives it the look of a hyperlink."""
+    """How a cell looks: number format (None: General), font and alignment; `top` puts the
+    content at the top of its cell (as in a row that another cell makes higher), `wrap` wraps
+    text and puts it at the top too, `link` gives it the look of a hyperlink."""
 
     number_format: str | None = None
     bold: bool = False
     size: float | None = None
     color: str | None = None  # RRGGBB
     horizontal: str | None = None
+    top: bool = False
     wrap: bool = False
     link: bool = False
 
@@ -297,7 +299,8 @@ class Workbook:
             font = fonts.setdefault((style.bold, style.size or FONT[1], color, style.link),
                                     len(fonts))
             alignment = "".join([f' horizontal="{style.horizontal}"' if style.horizontal else "",
-                                 ' vertical="top" wrapText="1"' if style.wrap else ""])
+                                 ' vertical="top"' if style.top or style.wrap else "",
+                                 ' wrapText="1"' if style.wrap else ""])
             xf = (f'<xf numFmtId="{number}" fontId="{font}" fillId="0" borderId="0" xfId="0"'
                   + (' applyNumberFormat="1"' if number else "")
                   + (' applyFont="1"' if font else ""))
