@@ -7,9 +7,9 @@ Writes demo data with the requested number of lettings (spread over the five yea
 and then runs the analysis (indicator table + verdeelmodel) in a fresh process, so that its peak
 memory is measured on its own. Prints timings, peak memory and the ratio to the targets
 (analysis ≤ 20 s and ≤ 2 GB on the project's 2-core machine). With --rapporten: the full report
-set as `woonzorg build` makes it (from empty folders, again unchanged, after one notebook edit)
-and the documents step against the naive route and the render-only floor. Numbers are
-measured, never asserted: this is not a test.
+set as `woonzorg build` makes it (from empty folders three times, again unchanged, after one
+notebook edit) and the documents step against the naive route and the render-only floor.
+Numbers are measured, never asserted: this is not a test.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,7 @@ TARGET_SECONDS = 20.0
 TARGET_INGEST_SECONDS = 10.0
 TARGET_BYTES = 2 * 1024**3
 NATIONAL_LETTINGS = 2_000_000
+FULL_BUILDS = 3
 
 
 def _peak_rss_bytes() -> int:
@@ -167,10 +169,11 @@ def _line(label: str, seconds: float, note: str = "") -> None:
 
 
 def reports_benchmark() -> None:
-    """The full report set on the default demo data as a user builds it: from empty folders,
-    again with nothing changed, after an edit to one notebook; then the documents step by the
-    naive route (papermill with its own kernel per document, nothing reused) against warm
-    kernels, and against the render-only floor (Pandoc and Typst on the finished text)."""
+    """The full report set on the default demo data as a user builds it: from empty folders
+    (the median of FULL_BUILDS), again with nothing changed, after an edit to one notebook;
+    then the documents step by the naive route (papermill with its own kernel per document,
+    nothing reused) against warm kernels, and against the render-only floor (Pandoc and
+    Typst on the finished text)."""
     import shutil
 
     import nbformat
@@ -186,8 +189,17 @@ def reports_benchmark() -> None:
         shutil.copy(source / "_quarto.yml", project / "_quarto.yml")
         generate_demo(root / "raw")
 
-        full = _cli_build(project, root)
-        _line("volledige build, lege mappen (doel ≤ 30 s)", full, f"= {full / 30:.2f} × doel")
+        # This machine's speed varies from minute to minute (the same build takes 45 to 59
+        # CPU-seconds): the full build three times, each from empty folders, and the median.
+        fulls = []
+        for _ in range(FULL_BUILDS):
+            for folder in ("processed", "reports", "build"):
+                shutil.rmtree(root / folder, ignore_errors=True)
+            fulls.append(_cli_build(project, root))
+        full = statistics.median(fulls)
+        _line(f"volledige build, lege mappen, mediaan van {FULL_BUILDS} (doel ≤ 30 s)", full,
+              f"= {full / 30:.2f} × doel  ("
+              + ", ".join(f"{seconds:.1f}" for seconds in fulls) + " s)")
         unchanged = _cli_build(project, root)
         _line("opnieuw, niets veranderd (doel ≤ 1/10)", unchanged,
               f"= 1/{full / unchanged:.0f} van de volledige build")
