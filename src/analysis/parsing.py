@@ -248,11 +248,14 @@ def _re2_class(characters: Iterable[str]) -> str:
     return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in characters) + "]"
 
 
-# Text `parse_text` leaves as it is: not empty, no white space (as str.strip sees it) at either
-# end, no control character; as one pattern for Arrow's regular expressions (RE2).
-_WHITE = _re2_class(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
-_NOT_PLAIN = (f"^$|^{_WHITE}|{_WHITE}$|"
-              + _re2_class(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))))
+@cache
+def _not_plain() -> str:
+    """Text `parse_text` does not leave as it is: empty, white space (as str.strip sees it) at
+    either end, or a control character; as one pattern for Arrow's regular expressions (RE2).
+    Made when first needed: finding the white space takes a tenth of a second."""
+    white = _re2_class(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    return (f"^$|^{white}|{white}$|"
+            + _re2_class(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))))
 
 
 def _plain_texts(categories: pd.Index) -> bool:
@@ -261,7 +264,7 @@ def _plain_texts(categories: pd.Index) -> bool:
     if not pd.api.types.is_string_dtype(categories.dtype):
         return False
     texts = pd.Series(categories, dtype="string[pyarrow]")
-    return not texts.str.contains(_NOT_PLAIN, regex=True).any()
+    return not texts.str.contains(_not_plain(), regex=True).any()
 
 
 def _spread_parsed(parsed: np.ndarray, unreadable: np.ndarray, positions: np.ndarray,
