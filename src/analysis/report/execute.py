@@ -516,7 +516,7 @@ class Workers:
     def __init__(self, notebooks: Iterable[Path], out_dir: Path, cwd: Path, workers: int = 2,
                  *, warm: bool = True) -> None:
         self.out_dir, self.cwd, self.warm = out_dir, cwd, warm
-        self._modules = notebook_imports(notebooks) if warm else []
+        self._notebooks = list(notebooks)
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
@@ -531,7 +531,8 @@ class Workers:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             os.environ.update(isolated_environment(self.out_dir.parent / "home"))
             parent = os.getpid()
-            initializer = (partial(_start_warm_worker, parent, self._modules, self.cwd)
+            initializer = (partial(_start_warm_worker, parent,
+                                   notebook_imports(self._notebooks), self.cwd)
                            if self.warm else partial(_end_with_parent, parent))
             self._pool = ProcessPoolExecutor(max_workers=self._workers,
                                              initializer=initializer)

@@ -303,7 +303,8 @@ class Renderer:
     def __init__(self, data: ReportData, resources: Path, reports: Path, today: dt.date,
                  settings: DocumentSettings, *, on_written: Written | None = None) -> None:
         resources.mkdir(parents=True, exist_ok=True)
-        self._context = (data, resources, reports, today, settings, on_written)
+        self._data, self._resources, self._reports = data, resources, reports
+        self._today, self._settings, self._on_written = today, settings, on_written
         self._drawing = ThreadPoolExecutor(max_workers=1)
         self._typesetting = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
         self._started = self._drawing.submit(static.start)
@@ -337,25 +338,25 @@ class Renderer:
     def _draw(self, document: Document, executed: Path) -> Future:
         self._started.result()  # a browser that would not start is not tried again
         clock = time.perf_counter()
-        converted = to_markdown(executed, "static", self._context[1])
+        converted = to_markdown(executed, "static", self._resources)
         _render_figures([converted])
         self._spent("figuren, opgeteld", clock)
         return self._typesetting.submit(self._typeset, document, executed, converted)
 
     def _typeset(self, document: Document, executed: Path, converted: Converted
                  ) -> tuple[list[Path], str | None]:
-        data, resources, reports, today, settings, on_written = self._context
         clock = time.perf_counter()
         files: list[Path] = []
         try:
-            render_document(document, executed, converted, resources, reports,
-                            document.meta(data, today, settings), data.demo, files)
+            render_document(document, executed, converted, self._resources, self._reports,
+                            document.meta(self._data, self._today, self._settings),
+                            self._data.demo, files)
         except RenderError as exc:  # one document failing must not stop the others
             return files, f"{document.job.describe()}: opmaak mislukt: {exc}"
         finally:
             self._spent("opmaak, opgeteld", clock)
-        if on_written:
-            on_written(files)
+        if self._on_written:
+            self._on_written(files)
         return files, None
 
 
